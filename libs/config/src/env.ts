@@ -1,0 +1,96 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/**
+ * Environment variables, validated at start (STYLE.md habit 7). Every process reads the same
+ * set; a wrong value stops the process with a message naming the variable.
+ */
+export class Env {
+  /** PostgreSQL connection string. */
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/motcua';
+
+  /** Redis connection string for BullMQ. */
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every BullMQ key, so several deployments (or test runs) share one Redis. */
+  @IsString()
+  @Matches(/^[a-z0-9:_-]+$/i, { message: 'QUEUE_PREFIX may hold letters, digits, ":", "_" and "-"' })
+  QUEUE_PREFIX = 'motcua';
+
+  /** Address the HTTP servers bind to; 0.0.0.0 inside a container. */
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  API_PORT = 3000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORTAL_STUB_PORT = 3100;
+
+  /** Base URL of the national portal's integration adapter (the stub in development). */
+  @IsString()
+  @Matches(/^https?:\/\//, { message: 'PORTAL_URL must be an http(s):// URL' })
+  PORTAL_URL = 'http://127.0.0.1:3100/dvcqg';
+
+  @IsString()
+  PORTAL_USERNAME = 'motcua';
+
+  @IsString()
+  PORTAL_PASSWORD = 'motcua-demo';
+
+  /** Electronic identifier of the province's TTHC system at the portal (madonvi). */
+  @IsString()
+  PORTAL_UNIT_CODE = '000.00.00.H26';
+
+  /** Public lookups allowed per client address and minute. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LOOKUP_RATE_LIMIT = 10;
+
+  /** Units this worker process consumes: `all` or a comma-separated list of unit codes. */
+  @IsString()
+  UNITS = 'all';
+
+  /** Run pending migrations when a process starts. */
+  @IsIn(['true', 'false'])
+  MIGRATIONS_RUN = 'true';
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** Emit logs as JSON lines (for log shippers) instead of coloured text. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  LOG_JSON = 'false';
+}
+
+/** Thrown at start when a variable is invalid; the message names each bad variable. */
+export class EnvValidationError extends Error {}
+
+/** Validates `raw` (usually process.env) and returns the typed configuration. */
+export function validateEnv(raw: Record<string, unknown>): Env {
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Env, defined, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}
+
+/** Reads and validates process.env once. */
+export function loadEnv(): Env {
+  return validateEnv(process.env as Record<string, unknown>);
+}
