@@ -1,0 +1,170 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import {
+  DomainValidationError,
+  formatDossierCode,
+  type OfficeProfile,
+  type ProcedureDefinition,
+  resolveOptions,
+  toLocalDate,
+  toPortalStatus,
+} from '@motcua/domain';
+import { JobName, type PortalSyncJob } from '@motcua/messaging';
+import { DossierEntity, type NewDossier, UnitOfWork } from '@motcua/persistence';
+import { CalendarService } from '../common/calendar.service';
+import { Clock } from '../common/clock';
+import { buildReceiptSlip } from './receipt-slip';
+import { ReceiveDossierCommand, type ReceiveDossierResult } from './receive-dossier.command';
+
+/** Event type written when a dossier is received. */
+export const DOSSIER_RECEIVED = 'DossierReceived';
+
+/**
+ * Receives a dossier in one transaction: the dossier row, its first event and the outbox row
+ * that will sync it to the portal. Every rule is checked before anything is written.
+ */
+@CommandHandler(ReceiveDossierCommand)
+export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierCommand, ReceiveDossierResult> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly calendars: CalendarService,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ input }: ReceiveDossierCommand): Promise<ReceiveDossierResult> {
+    const now = this.clock.now();
+    const day = toLocalDate(now);
+    return this.uow.run(async (tx) => {
+      const office = await tx.reference.findOffice(input.officeCode);
+      if (!office) {
+        throw new DomainValidationError('OFFICE_UNKNOWN', `Không có cơ quan tiếp nhận mã "${input.officeCode}".`, 'officeCode');
+      }
+      const receivingCommune = await tx.reference.findCommune(office.communeCode);
+      const decidingCode = input.communeCode ?? office.communeCode;
+      const deciding = decidingCode === office.communeCode ? receivingCommune : await tx.reference.findCommune(decidingCode);
+      if (!deciding || !receivingCommune) {
+        throw new DomainValidationError('COMMUNE_UNKNOWN', `Không có xã mã "${decidingCode}".`, 'communeCode');
+      }
+      // Decree 118/2025: any office of the province receives for any commune of the province.
+      if (deciding.provinceCode !== receivingCommune.provinceCode) {
+        throw new DomainValidationError(
+          'COMMUNE_OUTSIDE_PROVINCE',
+          'Chỉ tiếp nhận hồ sơ của các xã trong cùng tỉnh với nơi tiếp nhận.',
+          'communeCode',
+        );
+      }
+      const version = await tx.reference.findProcedureInForce(deciding.code, input.procedureCode, day);
+      if (!version) {
+        throw new DomainValidationError(
+          'PROCEDURE_UNKNOWN',
+          `Thủ tục "${input.procedureCode}" không có trong danh mục của xã tại ngày tiếp nhận.`,
+          'procedureCode',
+        );
+      }
+      const procedure = version.definition;
+      checkChannel(input.channel, input.resultDelivery ?? 'desk', input.stateSecret ?? false, procedure);
+      const options = resolveOptions(procedure.route, input.options);
+
+      const profile: OfficeProfile = office.profile;
+      const calendar = await this.calendars.forCommune(deciding.code);
+      const countedFrom = calendar.receiptTime(now, profile);
+      const dueAt = calendar.dueDate(now, procedure.legalTime, profile);
+      const number = await tx.sequences.nextDossierNumber(office.communeCode, office.code, day);
+      const year = Number(day.slice(0, 4));
+      const bookEntry = await tx.sequences.nextBookEntry(office.communeCode, office.code, year);
+
+      const dossier: NewDossier = {
+        id: randomUUID(),
+        communeCode: deciding.code,
+        code: formatDossierCode(office.code, day, number),
+        receivingOfficeCode: office.code,
+        receivingCommuneCode: office.communeCode,
+        procedureVersionId: version.id,
+        procedureCode: procedure.code,
+        routeVersion: procedure.route.version,
+        options,
+        state: 'received',
+        channel: input.channel,
+        resultDelivery: input.resultDelivery ?? 'desk',
+        stateSecret: input.stateSecret ?? false,
+        applicantName: input.applicant.fullName.trim(),
+        applicantIdNumber: input.applicant.idNumber ?? null,
+        applicantPhone: input.applicant.phone ?? null,
+        applicantAddress: input.applicant.address?.trim() ?? '',
+        applicantEmail: input.applicant.email ?? null,
+        summary: input.summary?.trim() ?? '',
+        components: input.components ?? [...procedure.components],
+        setsCount: input.setsCount ?? 1,
+        feeAmount: String(procedure.fee.amount),
+        receivedBy: input.receivedBy.trim(),
+        receivedAt: now,
+        countedFrom,
+        dueAt,
+        originalDueAt: dueAt,
+        bookNumber: year,
+        bookEntry,
+      };
+      await tx.dossiers.insert(dossier);
+      // Personal identifiers stay on the dossier row; the event log carries what happened.
+      const head = await tx.events.append(
+        { dossierId: dossier.id, communeCode: dossier.communeCode, lastSeq: 0, lastHash: '' },
+        [
+          {
+            type: DOSSIER_RECEIVED,
+            actor: dossier.receivedBy,
+            occurredAt: now,
+            payload: {
+              code: dossier.code,
+              procedureCode: procedure.code,
+              procedureVersion: procedure.version,
+              routeVersion: procedure.route.version,
+              options,
+              channel: dossier.channel,
+              resultDelivery: dossier.resultDelivery,
+              stateSecret: dossier.stateSecret,
+              receivingOfficeCode: office.code,
+              receivingCommuneCode: office.communeCode,
+              countedFrom: countedFrom.toISOString(),
+              dueAt: dueAt.toISOString(),
+              state: dossier.state,
+              portalStatus: toPortalStatus(dossier.state),
+            },
+          },
+        ],
+      );
+      // State-secret dossiers never reach the portal (DESIGN.md §4.2).
+      if (!dossier.stateSecret) {
+        const job: PortalSyncJob = { dossierId: dossier.id, communeCode: dossier.communeCode, eventSeq: head.lastSeq };
+        await tx.outbox.add([{ communeCode: dossier.communeCode, queue: 'portal-sync', jobName: JobName.PortalSync, payload: { ...job } }]);
+      }
+      const written: DossierEntity = { ...dossier, lastSeq: head.lastSeq, lastHash: head.lastHash, createdAt: now, updatedAt: now };
+      return {
+        id: dossier.id,
+        code: dossier.code,
+        state: dossier.state,
+        receipt: buildReceiptSlip(written, procedure, office, deciding),
+      };
+    });
+  }
+}
+
+function checkChannel(
+  channel: DossierEntity['channel'],
+  delivery: DossierEntity['resultDelivery'],
+  stateSecret: boolean,
+  procedure: ProcedureDefinition,
+): void {
+  if (stateSecret && (channel === 'online' || delivery === 'online')) {
+    throw new DomainValidationError('STATE_SECRET_OFFLINE', 'Hồ sơ mật không được tiếp nhận hoặc trả kết quả trực tuyến.', 'stateSecret');
+  }
+  if (channel === 'online' && !procedure.onlineLevel) {
+    throw new DomainValidationError('ONLINE_NOT_OFFERED', `Thủ tục "${procedure.name}" không cung cấp dịch vụ công trực tuyến.`, 'channel');
+  }
+  if (delivery === 'online' && procedure.onlineLevel !== 'toan-trinh') {
+    throw new DomainValidationError(
+      'ONLINE_RESULT_NOT_OFFERED',
+      `Thủ tục "${procedure.name}" không trả kết quả trực tuyến (chỉ thủ tục trực tuyến toàn trình).`,
+      'resultDelivery',
+    );
+  }
+}

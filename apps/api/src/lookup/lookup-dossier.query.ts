@@ -1,0 +1,60 @@
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DOSSIER_STATE_LABELS, formatVn, toPortalStatus } from '@motcua/domain';
+import { DossierEventEntity, ProcedureVersionEntity, UnitOfWork } from '@motcua/persistence';
+import { NotFoundError } from '../common/errors';
+import { LookupDossierDto, LookupResultView } from './lookup.dto';
+
+export class LookupDossierQuery {
+  constructor(readonly input: LookupDossierDto) {}
+}
+
+/** Event types a citizen may see, with their Vietnamese wording. */
+const PUBLIC_EVENT_TEXT: Record<string, string> = {
+  DossierReceived: 'Hồ sơ được tiếp nhận',
+};
+
+/** One answer for an unknown code and for a wrong second factor, so codes cannot be enumerated. */
+export const LOOKUP_NOT_FOUND_MESSAGE = 'Không tìm thấy hồ sơ với mã và thông tin đã nhập.';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Compares in constant time; an absent stored value compares against a dummy, taking as long. */
+function sameSecret(stored: string | null, given: string | undefined): boolean {
+  const ok = timingSafeEqual(digest(stored ?? '\u0000absent'), digest(given ?? '\u0000none'));
+  return ok && stored !== null && given !== undefined;
+}
+
+@QueryHandler(LookupDossierQuery)
+export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, LookupResultView> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly ds: DataSource,
+  ) {}
+
+  async execute({ input }: LookupDossierQuery): Promise<LookupResultView> {
+    const dossier = await this.uow.read.dossiers.findByCode(input.code.trim());
+    const phoneOk = sameSecret(dossier?.applicantPhone ?? null, input.phone);
+    const idOk = sameSecret(dossier?.applicantIdNumber ?? null, input.idNumber);
+    if (!dossier || !(phoneOk || idOk)) throw new NotFoundError(LOOKUP_NOT_FOUND_MESSAGE);
+
+    const procedure = await this.ds.manager.findOneOrFail(ProcedureVersionEntity, { where: { id: dossier.procedureVersionId } });
+    const events = await this.ds.manager.find(DossierEventEntity, { where: { dossierId: dossier.id }, order: { seq: 'ASC' } });
+    return {
+      code: dossier.code,
+      procedureName: procedure.name,
+      state: dossier.state,
+      stateLabel: DOSSIER_STATE_LABELS[dossier.state],
+      portalStatus: toPortalStatus(dossier.state),
+      receivedAt: dossier.receivedAt.toISOString(),
+      appointmentAt: dossier.dueAt.toISOString(),
+      appointmentText: formatVn(dossier.dueAt),
+      history: events
+        .filter((e) => PUBLIC_EVENT_TEXT[e.type] !== undefined)
+        .map((e) => ({ at: e.occurredAt.toISOString(), description: PUBLIC_EVENT_TEXT[e.type] })),
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { CATALOG_VERSION, DEMO_COMMUNES, PROCEDURE_CATALOG, validateCatalog } from '@motcua/catalog';
+import { EnvValidationError, loadEnv } from '@motcua/config';
+import { DEFAULT_CALENDAR_OVERRIDES } from '@motcua/domain';
+import { dataSourceOptions, runMigrations, seed } from '@motcua/persistence';
+import { ensureDatabase } from './database';
+
+const USAGE = `usage: motcua <command>
+  migrate   create the database if missing and apply pending migrations
+  seed      migrate, then load the procedure catalog, demo communes and the official calendar
+  start     migrate, seed, then run api + worker (all units) + portal-stub until stopped`;
+
+async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<T>): Promise<T> {
+  const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
+  try {
+    return await work(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+async function migrate(url: string): Promise<void> {
+  if (await ensureDatabase(url)) console.log('database created');
+  await withDataSource(url, async (ds) => {
+    const applied = await runMigrations(ds);
+    console.log(applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : 'schema up to date');
+  });
+}
+
+async function seedAll(url: string): Promise<void> {
+  validateCatalog(PROCEDURE_CATALOG);
+  await withDataSource(url, async (ds) => {
+    const report = await seed(ds, {
+      catalogVersion: CATALOG_VERSION,
+      communes: DEMO_COMMUNES,
+      procedures: PROCEDURE_CATALOG,
+      calendarOverrides: DEFAULT_CALENDAR_OVERRIDES,
+    });
+    console.log(
+      `seed: ${report.communes} communes, ${report.proceduresAdded} procedure versions added, ${report.proceduresKept} kept (catalog ${CATALOG_VERSION})`,
+    );
+  });
+}
+
+/** Runs the three processes; when one stops, stops the others and exits with its code. */
+function startAll(): void {
+  const dist = join(__dirname, '..', '..', '..', '..');
+  const apps = ['api', 'worker', 'portal-stub'];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stop = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    setTimeout(() => process.exit(code), 5000).unref();
+    Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))))).then(() => process.exit(code));
+  };
+  for (const app of apps) {
+    const entry = join(dist, app, 'apps', app, 'src', 'main.js');
+    // Migrations already ran here; the children need not race each other for the lock.
+    const child = spawn(process.execPath, [entry], { stdio: 'inherit', env: { ...process.env, MIGRATIONS_RUN: 'false' } });
+    child.on('exit', (code, signal) => {
+      if (!stopping) console.error(`${app} exited (${signal ?? code}); stopping the others`);
+      stop(code ?? 1);
+    });
+    children.push(child);
+  }
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  const env = loadEnv();
+  switch (command) {
+    case 'migrate':
+      await migrate(env.DATABASE_URL);
+      break;
+    case 'seed':
+      await migrate(env.DATABASE_URL);
+      await seedAll(env.DATABASE_URL);
+      break;
+    case 'start':
+      await migrate(env.DATABASE_URL);
+      await seedAll(env.DATABASE_URL);
+      startAll();
+      break;
+    default:
+      console.error(USAGE);
+      process.exit(command ? 2 : 0);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof EnvValidationError ? e.message : e);
+  process.exit(1);
+});

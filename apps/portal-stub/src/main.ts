@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { ConsoleLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EnvValidationError, loadEnv } from '@motcua/config';
+import { PortalStubModule } from './portal-stub.module';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = new ConsoleLogger('portal-stub', { json: env.LOG_JSON === 'true' });
+  const app = await NestFactory.create(PortalStubModule, { logger });
+  app.enableShutdownHooks();
+  await app.listen(env.PORTAL_STUB_PORT, env.HOST);
+  logger.log(`portal stub on http://${env.HOST}:${env.PORTAL_STUB_PORT} (adapter /dvcqg, controls /stub)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof EnvValidationError ? e.message : e);
+  process.exit(1);
+});

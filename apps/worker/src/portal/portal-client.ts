@@ -1,0 +1,74 @@
+/** The portal answered with an error code; the job is retried with backoff. */
+export class PortalError extends Error {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(`portal error ${errorCode}: ${message}`);
+  }
+}
+
+export interface PortalClientOptions {
+  readonly baseUrl: string;
+  readonly username: string;
+  readonly password: string;
+  readonly unitCode: string;
+  readonly timeoutMs: number;
+}
+
+type Reply = { error_code?: string | number; message?: string; session?: string; result?: unknown[] };
+
+/**
+ * Client of the national portal's integration adapter: a session from `auth`, then services
+ * POSTed to `integration` (DongBoHoSoMC, CapNhatTienDoHoSoMC). A lost session is renewed once.
+ */
+export class PortalClient {
+  private session?: string;
+
+  constructor(private readonly o: PortalClientOptions) {}
+
+  /** Creates the dossier, or updates it when the portal already has it. */
+  async syncDossier(header: Record<string, unknown>): Promise<void> {
+    const created = await this.call('DongBoHoSoMC', { isUpdating: 'False', data: [header] });
+    if (String(created.error_code) === '00') return;
+    if (String(created.error_code) === '3') {
+      const updated = await this.call('DongBoHoSoMC', { isUpdating: 'True', data: [header] });
+      if (String(updated.error_code) === '00') return;
+      throw new PortalError(String(updated.error_code), updated.message ?? '');
+    }
+    throw new PortalError(String(created.error_code), created.message ?? '');
+  }
+
+  async appendProgress(items: Record<string, unknown>[]): Promise<void> {
+    const r = await this.call('CapNhatTienDoHoSoMC', { data: items });
+    if (String(r.error_code) !== '00') throw new PortalError(String(r.error_code), r.message ?? '');
+  }
+
+  private async call(service: string, params: Record<string, unknown>): Promise<Reply> {
+    const body = async (): Promise<Reply> =>
+      this.post('integration', { session: await this.login(), madonvi: this.o.unitCode, service, ...params });
+    const first = await body();
+    if (String(first.error_code) !== '-2') return first;
+    this.session = undefined; // session expired: log in again, once
+    return body();
+  }
+
+  private async login(): Promise<string> {
+    if (this.session) return this.session;
+    const r = await this.post('auth', { username: this.o.username, password: this.o.password });
+    if (String(r.error_code) !== '0' || !r.session) throw new PortalError(String(r.error_code), r.message ?? 'login refused');
+    this.session = r.session;
+    return r.session;
+  }
+
+  private async post(path: string, payload: unknown): Promise<Reply> {
+    const res = await fetch(`${this.o.baseUrl}/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+      signal: AbortSignal.timeout(this.o.timeoutMs),
+    });
+    if (!res.ok) throw new PortalError(`HTTP ${res.status}`, await res.text());
+    return (await res.json()) as Reply;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './queues';
+export * from './connections';
+export * from './outbox-relay';

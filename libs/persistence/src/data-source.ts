@@ -1,0 +1,37 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
+
+/** Every migration, in order. Listed explicitly so a bundled build finds them. */
+export const MIGRATIONS = [InitialSchema1764400000000];
+
+/** TypeORM options for a PostgreSQL URL. Schema changes go through migrations only. */
+export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    extra: { max: 20 },
+    ...overrides,
+  } as DataSourceOptions;
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function runMigrations(ds: DataSource): Promise<string[]> {
+  const applied = await ds.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}
+
+/** Opens a short-lived connection, applies pending migrations, closes it. */
+export async function migrateDatabase(url: string): Promise<string[]> {
+  const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 1 } })).initialize();
+  try {
+    return await runMigrations(ds);
+  } finally {
+    await ds.destroy();
+  }
+}

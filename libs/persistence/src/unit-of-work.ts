@@ -1,0 +1,40 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { DossierEventRepository } from './repositories/dossier-event.repository';
+import { DossierRepository } from './repositories/dossier.repository';
+import { OutboxRepository } from './repositories/outbox.repository';
+import { ReferenceRepository } from './repositories/reference.repository';
+import { SequenceRepository } from './repositories/sequence.repository';
+
+/** The repositories of one transaction. */
+export class TransactionScope {
+  readonly dossiers: DossierRepository;
+  readonly events: DossierEventRepository;
+  readonly outbox: OutboxRepository;
+  readonly sequences: SequenceRepository;
+  readonly reference: ReferenceRepository;
+
+  constructor(m: EntityManager) {
+    this.dossiers = new DossierRepository(m);
+    this.events = new DossierEventRepository(m);
+    this.outbox = new OutboxRepository(m);
+    this.sequences = new SequenceRepository(m);
+    this.reference = new ReferenceRepository(m);
+  }
+}
+
+/**
+ * Opens the one transaction of a command (STYLE.md habit 3): the state change, its events and its
+ * outbox rows commit together or not at all.
+ */
+export class UnitOfWork {
+  constructor(private readonly ds: DataSource) {}
+
+  run<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> {
+    return this.ds.transaction((m) => work(new TransactionScope(m)));
+  }
+
+  /** Repositories outside a transaction, for reads. */
+  get read(): TransactionScope {
+    return new TransactionScope(this.ds.manager);
+  }
+}
