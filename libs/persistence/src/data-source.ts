@@ -20,15 +20,29 @@ export function dataSourceOptions(url: string, overrides: Partial<DataSourceOpti
   } as DataSourceOptions;
 }
 
-/** Applies pending migrations; returns the names applied. */
+/** Any fixed number: the advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK = 7_301_981;
+
+/**
+ * Applies pending migrations; returns the names applied. Several processes may start at once
+ * (api and workers): an advisory lock lets one migrate while the others wait, then find nothing to do.
+ */
 export async function runMigrations(ds: DataSource): Promise<string[]> {
-  const applied = await ds.runMigrations({ transaction: 'each' });
-  return applied.map((m) => m.name);
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
 }
 
 /** Opens a short-lived connection, applies pending migrations, closes it. */
 export async function migrateDatabase(url: string): Promise<string[]> {
-  const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 1 } })).initialize();
+  const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
   try {
     return await runMigrations(ds);
   } finally {
