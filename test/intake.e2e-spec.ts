@@ -37,13 +37,13 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     return row;
   }
 
-  it('receives at the desk: code, appointment, Mẫu 01 content, and exactly one dossier, event and outbox row', async () => {
+  it('receives at the desk and forwards to the first unit in one transaction: dossier, events, outbox rows', async () => {
     api.clock.set('2026-03-02T02:15:00Z'); // Monday 09:15 in Vietnam
     const before = await counts();
     const res = await request(server()).post('/api/dossiers').send(body()).expect(201);
 
     expect(res.body.code).toBe('H26.01.01-260302-0001');
-    expect(res.body.state).toBe('received');
+    expect(res.body.state).toBe('in_progress');
     const slip = res.body.receipt;
     expect(slip.form).toBe('Mẫu 01');
     expect(slip.title).toBe('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
@@ -59,21 +59,27 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
 
     const after = await counts();
     expect(after.dossiers - before.dossiers).toBe(1);
-    expect(after.events - before.events).toBe(1);
-    expect(after.outbox - before.outbox).toBe(1);
+    expect(after.events - before.events).toBe(2);
+    expect(after.outbox - before.outbox).toBe(2);
 
     const events = await api.ds.query(
       `SELECT dossier_id AS "dossierId", seq, type, payload, actor, occurred_at AS "occurredAt", prev_hash AS "prevHash", hash
          FROM dossier_events WHERE dossier_id = $1 ORDER BY seq`,
       [res.body.id],
     );
-    expect(events).toHaveLength(1);
-    expect(events[0].type).toBe('DossierReceived');
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['DossierReceived', 'HandoffSent']);
+    expect(events[1].payload).toMatchObject({ fromUnit: 'van-phong', toUnit: 'tu-phap', channel: 'electronic' });
     expect(events[0].payload).not.toHaveProperty('phone');
     expect(JSON.stringify(events[0].payload)).not.toContain('0912345678');
     expect(verifyChain(events)).toBeUndefined();
-    const [outbox] = await api.ds.query(`SELECT queue, payload FROM outbox ORDER BY id DESC LIMIT 1`);
-    expect(outbox).toEqual({ queue: 'portal-sync', payload: { dossierId: res.body.id, communeCode: '26734', eventSeq: 1 } });
+    const outbox = await api.ds.query(`SELECT queue, job_name, payload FROM outbox ORDER BY id DESC LIMIT 2`);
+    const [handoff] = await api.ds.query(`SELECT id FROM handoffs WHERE dossier_id = $1`, [res.body.id]);
+    expect(outbox).toEqual(
+      expect.arrayContaining([
+        { queue: 'portal-sync', job_name: 'portal-sync', payload: { dossierId: res.body.id, communeCode: '26734', eventSeq: 1 } },
+        { queue: 'tu-phap', job_name: 'handoff', payload: { dossierId: res.body.id, communeCode: '26734', handoffId: handoff.id } },
+      ]),
+    );
   });
 
   it('numbers dossiers per office and day, gap-free under concurrent intake', async () => {
@@ -143,14 +149,37 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     expect(row).toEqual({ options: ['khai-sinh', 'the-bhyt'], route_version: 1, procedure_code: 'lien-thong-khai-sinh' });
   });
 
-  it('keeps state-secret dossiers off the portal: no outbox row', async () => {
+  it('sends state-secret dossiers on paper only and never to the portal: no outbox row', async () => {
     api.clock.set('2026-03-09T03:00:00Z');
     const before = await counts();
     const res = await request(server()).post('/api/dossiers').send(body({ stateSecret: true })).expect(201);
     const after = await counts();
     expect(after.dossiers - before.dossiers).toBe(1);
     expect(after.outbox - before.outbox).toBe(0);
-    expect(res.body.state).toBe('received');
+    expect(res.body.state).toBe('in_progress');
+    const handoffs = await api.ds.query(`SELECT channel, reason, received_at FROM handoffs WHERE dossier_id = $1`, [res.body.id]);
+    expect(handoffs).toEqual([{ channel: 'paper', reason: 'state_secret', received_at: expect.any(Date) }]);
+    const items = await api.ds.query(`SELECT unit_kind, status FROM work_items WHERE dossier_id = $1`, [res.body.id]);
+    expect(items).toEqual([{ unit_kind: 'tu-phap', status: 'pending' }]);
+    const refused = await request(server())
+      .post('/api/dossiers')
+      .send(body({ stateSecret: true, handoff: { channel: 'electronic' } }))
+      .expect(400);
+    expect(refused.body.rule).toBe('STATE_SECRET_PAPER_ONLY');
+  });
+
+  it('records a paper hand-off with its reason, and refuses one without', async () => {
+    api.clock.set('2026-03-09T03:00:00Z');
+    const res = await request(server())
+      .post('/api/dossiers')
+      .send(body({ handoff: { channel: 'paper', reason: 'originals_needed', note: 'Bản chính giấy khai sinh' } }))
+      .expect(201);
+    const [h] = await api.ds.query(`SELECT channel, reason, sent_at = received_at AS same FROM handoffs WHERE dossier_id = $1`, [res.body.id]);
+    expect(h).toEqual({ channel: 'paper', reason: 'originals_needed', same: true });
+    const before = await counts();
+    const refused = await request(server()).post('/api/dossiers').send(body({ handoff: { channel: 'paper' } })).expect(400);
+    expect(refused.body.errors[0].field).toBe('handoff.reason');
+    expect(await counts()).toEqual(before);
   });
 
   describe('refusals name the field and change nothing', () => {

@@ -30,12 +30,15 @@ describe('public lookup (Tra cứu hồ sơ)', () => {
     expect(res.body).toMatchObject({
       code,
       procedureName: 'Đăng ký thường trú',
-      state: 'received',
-      stateLabel: 'Đã tiếp nhận',
-      portalStatus: 2,
+      state: 'in_progress',
+      stateLabel: 'Đang xử lý',
+      portalStatus: 4,
       appointmentText: '17 giờ 00 phút, ngày 11/03/2026',
     });
-    expect(res.body.history).toEqual([{ at: '2026-03-02T02:00:00.000Z', description: 'Hồ sơ được tiếp nhận' }]);
+    expect(res.body.history).toEqual([
+      { at: '2026-03-02T02:00:00.000Z', description: 'Hồ sơ được tiếp nhận' },
+      { at: '2026-03-02T02:00:00.000Z', description: 'Chuyển đến Công an xã' },
+    ]);
     // Nothing personal comes back: the caller already knows it, and the page may be shared.
     expect(JSON.stringify(res.body)).not.toMatch(/0987654321|001190054321|Phạm Thị Dung/);
   });

@@ -44,14 +44,14 @@ describe('portal sync through the outbox', () => {
     await api?.close();
   });
 
-  it('syncs a received dossier to the portal with status 2 and marks the outbox row sent', async () => {
+  it('syncs a received dossier to the portal (receipt step 2, current status 4) and marks the outbox row sent', async () => {
     const res = await receive();
     const synced = await eventually(() => portalDossier(res.body.code), 10_000, 'portal sync');
     expect(synced.header).toMatchObject({
       MaHoSo: res.body.code,
       MaTTHC: '1.004873',
       KenhThucHien: 2,
-      TrangThaiHoSo: 2,
+      TrangThaiHoSo: 4, // already forwarded to Tư pháp when the sync ran
       NgayTiepNhan: '20260302090000',
       NgayHenTra: '20260305170000',
     });

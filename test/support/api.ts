@@ -4,17 +4,18 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/app.module';
 import { configureApi } from '../../apps/api/src/bootstrap';
-import { Clock } from '../../apps/api/src/common/clock';
+import { Clock } from '@motcua/workflow';
 import { createTestDatabase, dropTestDatabase } from './database';
 import { testEnv, uniqueName } from './env';
+import type { Env } from '@motcua/config';
 
-/** A clock a test sets by hand. */
+/** A clock a test sets by hand; without a time it follows the real clock (as worker processes do). */
 export class FixedClock extends Clock {
-  constructor(private current: Date) {
+  constructor(private current?: Date) {
     super();
   }
   now(): Date {
-    return new Date(this.current);
+    return this.current ? new Date(this.current) : new Date();
   }
   set(at: Date | string): void {
     this.current = new Date(at);
@@ -24,20 +25,23 @@ export class FixedClock extends Clock {
 /** The real API on its own database, listening on an ephemeral port. */
 export interface TestApi {
   readonly app: INestApplication;
+  readonly env: Env;
   readonly ds: DataSource;
   readonly clock: FixedClock;
   readonly dbName: string;
   close(): Promise<void>;
 }
 
-export async function startTestApi(at: string = '2026-03-02T02:00:00Z'): Promise<TestApi> {
+/** `at`: the fixed time of the API's clock, or 'live' to follow the real clock. */
+export async function startTestApi(at: string = '2026-03-02T02:00:00Z', queuePrefix = uniqueName('t')): Promise<TestApi> {
   const dbName = await createTestDatabase();
-  const clock = new FixedClock(new Date(at));
-  const env = testEnv(dbName, uniqueName('t'));
+  const clock = new FixedClock(at === 'live' ? undefined : new Date(at));
+  const env = testEnv(dbName, queuePrefix);
   const app = configureApi(await NestFactory.create(ApiModule.forRoot({ env, clock }), { logger: ['error', 'warn'] }));
   await app.init();
   return {
     app,
+    env,
     ds: app.get(DataSource),
     clock,
     dbName,

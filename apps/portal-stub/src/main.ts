@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(PortalStubModule, { logger });
   app.enableShutdownHooks();
   await app.listen(env.PORTAL_STUB_PORT, env.HOST);
-  logger.log(`portal stub on http://${env.HOST}:${env.PORTAL_STUB_PORT} (adapter /dvcqg, controls /stub)`);
+  logger.log(`portal stub on http://${env.HOST}:${env.PORTAL_STUB_PORT} (portal /dvcqg, /payment, /population, /bhxh; controls /stub)`);
 }
 
 main().catch((e: unknown) => {

@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { type FaultPlan, FaultSwitch } from './fault-plan';
 
-/** How the stub misbehaves, for tests: fail with an error, answer slowly, or never answer. */
-export interface FaultPlan {
-  mode: 'none' | 'fail' | 'slow' | 'timeout';
-  /** How many calls the fault applies to; omitted = until cleared. */
-  remaining?: number;
-  delayMs?: number;
-}
+export type { FaultPlan } from './fault-plan';
 
 /** One dossier as the national portal knows it (DongBoHoSoMC header). */
 export interface PortalDossier {
@@ -23,7 +18,7 @@ export class PortalState {
   readonly sessions = new Set<string>();
   readonly dossiers = new Map<string, PortalDossier>();
   calls = 0;
-  private fault: FaultPlan = { mode: 'none' };
+  readonly faults = new FaultSwitch();
 
   newSession(): string {
     const s = randomUUID();
@@ -32,24 +27,18 @@ export class PortalState {
   }
 
   setFault(plan: FaultPlan): void {
-    this.fault = { ...plan };
+    this.faults.set(plan);
   }
 
   /** Consumes one unit of the current fault and returns it. */
   takeFault(): FaultPlan {
-    const f = this.fault;
-    if (f.mode === 'none') return f;
-    if (f.remaining !== undefined) {
-      f.remaining -= 1;
-      if (f.remaining <= 0) this.fault = { mode: 'none' };
-    }
-    return f;
+    return this.faults.take();
   }
 
   reset(): void {
     this.sessions.clear();
     this.dossiers.clear();
     this.calls = 0;
-    this.fault = { mode: 'none' };
+    this.faults.reset();
   }
 }

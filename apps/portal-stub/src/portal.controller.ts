@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, NotFoundException, Delete } from '@nestjs/common';
-import { type FaultPlan, PortalState } from './portal-state';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { PortalState } from './portal-state';
 
 interface IntegrationBody {
   session?: string;
@@ -83,40 +83,5 @@ export class PortalController {
       else d.progress.push(item);
     }
     return { error_code: '00', message: 'Thành công' };
-  }
-}
-
-/** Test and operator controls of the stub: inspect its state, inject faults, reset. */
-@Controller('stub')
-export class StubControlController {
-  constructor(private readonly state: PortalState) {}
-
-  @Get('dossiers/:code')
-  dossier(@Param('code') code: string): unknown {
-    const d = this.state.dossiers.get(code);
-    if (!d) throw new NotFoundException(`no dossier ${code}`);
-    return d;
-  }
-
-  @Get('stats')
-  stats(): Record<string, number> {
-    return { dossiers: this.state.dossiers.size, calls: this.state.calls };
-  }
-
-  @Put('fault')
-  fault(@Body() plan: FaultPlan): FaultPlan {
-    this.state.setFault(plan);
-    return plan;
-  }
-
-  @Delete('state')
-  @HttpCode(204)
-  reset(): void {
-    this.state.reset();
-  }
-
-  @Get('health')
-  health(): Record<string, string> {
-    return { status: 'ok' };
   }
 }

@@ -1,15 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Env } from '@motcua/config';
 import { dataSourceOptions } from '@motcua/persistence';
+import { type Clock, WorkflowModule } from '@motcua/workflow';
 import { WorkerService } from './worker.service';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(env: Env): DynamicModule {
+  static forRoot(env: Env, clock?: Clock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL))],
+      imports: [CqrsModule.forRoot(), TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL)), WorkflowModule.forRoot(clock)],
       providers: [{ provide: Env, useValue: env }, WorkerService],
     };
   }

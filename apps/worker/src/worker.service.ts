@@ -1,12 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { CommandBus } from '@nestjs/cqrs';
+import { type Processor, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { BhxhClient, PaymentClient, PopulationClient } from '@motcua/connectors';
 import { Env } from '@motcua/config';
 import { isUnitKind, UNIT_KINDS, type UnitKind } from '@motcua/domain';
-import { consumerConnection, OutboxRelay, producerConnection, QueueRegistry } from '@motcua/messaging';
+import { consumerConnection, OutboxRelay, producerConnection, type QueueName, QueueRegistry } from '@motcua/messaging';
+import { UnitOfWork } from '@motcua/persistence';
 import { PortalClient } from './portal/portal-client';
 import { PortalSyncProcessor } from './portal/portal-sync.processor';
+import { AutomaticSteps } from './units/automatic-steps';
+import { HandoffProcessor } from './units/handoff.processor';
 
 /** Parses UNITS: `all` or a comma-separated list of unit codes; an unknown code stops the start. */
 export function parseUnits(value: string): UnitKind[] {
@@ -20,8 +25,9 @@ export function parseUnits(value: string): UnitKind[] {
 }
 
 /**
- * The worker process: the outbox relay and the connector consumers. Unit consumers are added
- * per UNITS (DESIGN.md §4).
+ * The worker process (DESIGN.md §4): one BullMQ consumer per unit named in UNITS, the portal-sync
+ * consumer and the outbox relay. Several worker processes may run side by side (one per unit, or
+ * several per busy unit): the relay shares rows with SKIP LOCKED and BullMQ shares jobs.
  */
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,14 +41,25 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(Env) private readonly env: Env,
     private readonly ds: DataSource,
+    private readonly commands: CommandBus,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const units = parseUnits(this.env.UNITS);
-    this.queues = new QueueRegistry(producerConnection(this.env.REDIS_URL), this.env.QUEUE_PREFIX);
+    this.queues = new QueueRegistry(producerConnection(this.env.REDIS_URL), this.env.QUEUE_PREFIX, {
+      attempts: this.env.JOB_ATTEMPTS,
+      backoffMs: this.env.JOB_BACKOFF_MS,
+    });
     this.relay = new OutboxRelay(this.ds, this.queues, this.env.DATABASE_URL);
     await this.relay.start();
 
+    const stubs = { baseUrl: this.env.STUBS_URL, timeoutMs: 10_000 };
+    const automatic = new AutomaticSteps(new PaymentClient(stubs), new PopulationClient(stubs), new BhxhClient(stubs));
+    for (const unit of units) {
+      const p = new HandoffProcessor(unit, this.commands, this.uow, automatic, this.env.AUTO_OFFICER === 'true');
+      this.consume(unit, (job) => p.process(job), this.env.WORKER_CONCURRENCY);
+    }
     const portal = new PortalSyncProcessor(
       this.ds,
       new PortalClient({
@@ -53,17 +70,26 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
         timeoutMs: 10_000,
       }),
     );
+    this.consume('portal-sync', (job) => portal.process(job), 4);
+    this.logger.log(`outbox relay running; consuming units ${units.join(', ')} and portal-sync`);
+  }
+
+  private consume(queue: QueueName, processor: Processor, concurrency: number): void {
     const connection = consumerConnection(this.env.REDIS_URL);
     this.connections.push(connection);
-    const w = new Worker('portal-sync', (job) => portal.process(job), {
+    const w = new Worker(queue, processor, {
       connection,
       prefix: this.env.QUEUE_PREFIX,
-      concurrency: 4,
+      concurrency,
+      lockDuration: this.env.JOB_LOCK_MS,
+      stalledInterval: this.env.JOB_LOCK_MS,
     });
-    w.on('failed', (job, err) => this.logger.warn(`portal-sync job ${job?.id} attempt ${job?.attemptsMade} failed: ${err.message}`));
-    w.on('error', () => undefined);
+    w.on('failed', (job, err) => {
+      const exhausted = job && job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.logger.warn(`${queue} job ${job?.id} attempt ${job?.attemptsMade} failed${exhausted ? ' (dead letter)' : ''}: ${err.message}`);
+    });
+    w.on('error', (e) => this.logger.warn(`${queue} worker: ${e.message}`));
     this.workers.push(w);
-    this.logger.log(`outbox relay running; consuming portal-sync; units: ${units.join(', ')}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

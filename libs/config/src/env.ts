@@ -62,6 +62,44 @@ export class Env {
   @IsString()
   UNITS = 'all';
 
+  /** Root URL of the payment, population-database and BHXH stand-ins (the stub in development). */
+  @IsString()
+  @Matches(/^https?:\/\//, { message: 'STUBS_URL must be an http(s):// URL' })
+  STUBS_URL = 'http://127.0.0.1:3100';
+
+  /** Jobs one worker process runs at once on each unit queue. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WORKER_CONCURRENCY = 16;
+
+  /**
+   * How long a job stays locked to its worker; a worker that dies is noticed after about this
+   * long and its job goes to another (BullMQ stalled-job check).
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(500)
+  JOB_LOCK_MS = 30_000;
+
+  /** Tries of a job before it lands in the dead-letter list. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  JOB_ATTEMPTS = 8;
+
+  /** First retry delay; each retry doubles it (exponential backoff). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  JOB_BACKOFF_MS = 1000;
+
+  /** Benchmark only: complete every non-automatic step as soon as it is received. */
+  @IsIn(['true', 'false'])
+  AUTO_OFFICER = 'false';
+
   /** Run pending migrations when a process starts. */
   @IsIn(['true', 'false'])
   MIGRATIONS_RUN = 'true';

@@ -18,3 +18,22 @@ export class DomainValidationError extends DomainError {
     this.code = code;
   }
 }
+
+/** The resource does not exist, or the caller must not learn that it does (HTTP 404). */
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** The caller may not act on this resource (HTTP 403). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+}
+
+/** The request is well-formed but clashes with the resource's current state (HTTP 409). */
+export class ConflictError extends DomainError {
+  readonly code: string;
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message, details);
+    this.code = code;
+  }
+}

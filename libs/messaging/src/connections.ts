@@ -28,23 +28,52 @@ export function consumerConnection(url: string): Redis {
   return r;
 }
 
+/** Retry policy of the jobs a registry's queues create. */
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly backoffMs: number;
+}
+
 /** One Queue per name, sharing one producer connection, which the registry owns and closes. */
 export class QueueRegistry {
   private readonly queues = new Map<QueueName, Queue>();
+  private readonly jobOptions: DefaultJobOptions;
 
   constructor(
     private readonly connection: Redis,
     private readonly prefix: string,
-  ) {}
+    retry?: RetryPolicy,
+  ) {
+    this.jobOptions = retry
+      ? { ...DEFAULT_JOB_OPTIONS, attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs } }
+      : DEFAULT_JOB_OPTIONS;
+  }
 
   get(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: this.jobOptions });
       q.on('error', () => undefined);
       this.queues.set(name, q);
     }
     return q;
+  }
+
+  /** Resolves once the producer connection is up (commands fail fast while it is not). */
+  async ready(timeoutMs = 3000): Promise<void> {
+    if (this.connection.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('Redis is not reachable')), timeoutMs);
+      this.connection.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Nest lifecycle hook, for processes that provide the registry through a module. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,8 @@ export const ALL_QUEUES: readonly QueueName[] = [...UNIT_KINDS, ...CONNECTOR_QUE
 export enum JobName {
   /** Push a dossier's new status to the national portal (DongBoHoSoMC / CapNhatTienDoHoSoMC). */
   PortalSync = 'portal-sync',
+  /** Deliver a dossier to a unit: record the receipt and put the step in the unit's inbox. */
+  Handoff = 'handoff',
 }
 
 /** Payload of {@link JobName.PortalSync}: the dossier and the event that changed it. */
@@ -22,4 +24,11 @@ export interface PortalSyncJob {
   readonly dossierId: string;
   readonly communeCode: string;
   readonly eventSeq: number;
+}
+
+/** Payload of {@link JobName.Handoff}, sent on the receiving unit's queue. */
+export interface HandoffJob {
+  readonly handoffId: string;
+  readonly dossierId: string;
+  readonly communeCode: string;
 }

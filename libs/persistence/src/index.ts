@@ -7,4 +7,6 @@ export * from './repositories/dossier-event.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/reference.repository';
 export * from './repositories/sequence.repository';
+export * from './repositories/workflow.repository';
+export * from './repositories/indicator.repository';
 export * from './seed';

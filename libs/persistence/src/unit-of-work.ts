@@ -1,9 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { DossierEventRepository } from './repositories/dossier-event.repository';
 import { DossierRepository } from './repositories/dossier.repository';
+import { IndicatorRepository } from './repositories/indicator.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { ReferenceRepository } from './repositories/reference.repository';
 import { SequenceRepository } from './repositories/sequence.repository';
+import { WorkflowRepository } from './repositories/workflow.repository';
 
 /** The repositories of one transaction. */
 export class TransactionScope {
@@ -12,6 +14,8 @@ export class TransactionScope {
   readonly outbox: OutboxRepository;
   readonly sequences: SequenceRepository;
   readonly reference: ReferenceRepository;
+  readonly workflow: WorkflowRepository;
+  readonly indicators: IndicatorRepository;
 
   constructor(m: EntityManager) {
     this.dossiers = new DossierRepository(m);
@@ -19,6 +23,8 @@ export class TransactionScope {
     this.outbox = new OutboxRepository(m);
     this.sequences = new SequenceRepository(m);
     this.reference = new ReferenceRepository(m);
+    this.workflow = new WorkflowRepository(m);
+    this.indicators = new IndicatorRepository(m);
   }
 }
 

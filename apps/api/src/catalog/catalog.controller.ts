@@ -1,9 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
-import { describeLegalTime, type LegalTime } from '@motcua/domain';
+import { describeLegalTime, type LegalTime, NotFoundError } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
-import { NotFoundError } from '../common/errors';
 
 class CatalogQueryDto {
   @ApiProperty({ example: '26734' })

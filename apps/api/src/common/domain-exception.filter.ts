@@ -1,13 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { type Response } from 'express';
-import { DomainError, DomainValidationError, IllegalTransitionError } from '@motcua/domain';
+import { ConflictError, DomainError, DomainValidationError, ForbiddenError, IllegalTransitionError, NotFoundError } from '@motcua/domain';
 import { ConcurrentModificationError } from '@motcua/persistence';
-import { ForbiddenError, NotFoundError } from './errors';
 
 function statusOf(e: DomainError): number {
   if (e instanceof DomainValidationError) return HttpStatus.BAD_REQUEST;
-  if (e instanceof IllegalTransitionError || e instanceof ConcurrentModificationError) return HttpStatus.CONFLICT;
+  if (e instanceof IllegalTransitionError || e instanceof ConcurrentModificationError || e instanceof ConflictError) return HttpStatus.CONFLICT;
   if (e instanceof NotFoundError) return HttpStatus.NOT_FOUND;
   if (e instanceof ForbiddenError) return HttpStatus.FORBIDDEN;
   return HttpStatus.UNPROCESSABLE_ENTITY;

@@ -17,6 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { HandoffRequestDto } from '../workflow/handoff-request.dto';
 
 export const INTAKE_CHANNELS = ['desk', 'post', 'online'] as const;
 export const RESULT_DELIVERIES = ['desk', 'post', 'online'] as const;
@@ -133,6 +134,12 @@ export class ReceiveDossierDto {
   @IsOptional()
   @IsBoolean({ message: 'Đánh dấu hồ sơ mật phải là true hoặc false.' })
   stateSecret?: boolean;
+
+  @ApiPropertyOptional({ type: HandoffRequestDto, description: 'Cách chuyển hồ sơ đến đơn vị xử lý đầu tiên; mặc định điện tử' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HandoffRequestDto)
+  handoff?: HandoffRequestDto;
 
   @ApiProperty({ example: 'Trần Thị Bình', description: 'Cán bộ tiếp nhận' })
   @IsString({ message: 'Tên cán bộ tiếp nhận phải là chuỗi ký tự.' })

@@ -4,30 +4,29 @@ import {
   DomainValidationError,
   formatDossierCode,
   type OfficeProfile,
+  planStages,
   type ProcedureDefinition,
   resolveOptions,
   toLocalDate,
   toPortalStatus,
+  transition,
 } from '@motcua/domain';
-import { JobName, type PortalSyncJob } from '@motcua/messaging';
-import { DossierEntity, type NewDossier, UnitOfWork } from '@motcua/persistence';
-import { CalendarService } from '../common/calendar.service';
-import { Clock } from '../common/clock';
+import { type DossierEntity, type NewDossier, UnitOfWork } from '@motcua/persistence';
+import { Clock, DossierEvents, DossierJournal, handOff, ReferenceCache, resolveChannel } from '@motcua/workflow';
 import { buildReceiptSlip } from './receipt-slip';
 import { ReceiveDossierCommand, type ReceiveDossierResult } from './receive-dossier.command';
 
-/** Event type written when a dossier is received. */
-export const DOSSIER_RECEIVED = 'DossierReceived';
-
 /**
- * Receives a dossier in one transaction: the dossier row, its first event and the outbox row
- * that will sync it to the portal. Every rule is checked before anything is written.
+ * Receives a dossier in one transaction: the dossier row, its first event, the hand-off to the
+ * first stage of its route (electronic, or on paper with a reason; state-secret dossiers always
+ * on paper) and the outbox rows that carry both to the units' queues and to the portal. Every
+ * rule is checked before anything is written.
  */
 @CommandHandler(ReceiveDossierCommand)
 export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierCommand, ReceiveDossierResult> {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly calendars: CalendarService,
+    private readonly refs: ReferenceCache,
     private readonly clock: Clock,
   ) {}
 
@@ -64,9 +63,10 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
       const procedure = version.definition;
       checkChannel(input.channel, input.resultDelivery ?? 'desk', input.stateSecret ?? false, procedure);
       const options = resolveOptions(procedure.route, input.options);
+      const channel = resolveChannel({ stateSecret: input.stateSecret ?? false }, input.handoff);
 
       const profile: OfficeProfile = office.profile;
-      const calendar = await this.calendars.forCommune(deciding.code);
+      const calendar = await this.refs.forCommune(deciding.code);
       const countedFrom = calendar.receiptTime(now, profile);
       const dueAt = calendar.dueDate(now, procedure.legalTime, profile);
       const number = await tx.sequences.nextDossierNumber(office.communeCode, office.code, day);
@@ -105,43 +105,47 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
         bookEntry,
       };
       await tx.dossiers.insert(dossier);
+      const written: DossierEntity = { ...dossier, lastSeq: 0, lastHash: '', createdAt: now, updatedAt: now };
+      const journal = new DossierJournal(tx, written);
       // Personal identifiers stay on the dossier row; the event log carries what happened.
-      const head = await tx.events.append(
-        { dossierId: dossier.id, communeCode: dossier.communeCode, lastSeq: 0, lastHash: '' },
-        [
-          {
-            type: DOSSIER_RECEIVED,
-            actor: dossier.receivedBy,
-            occurredAt: now,
-            payload: {
-              code: dossier.code,
-              procedureCode: procedure.code,
-              procedureVersion: procedure.version,
-              routeVersion: procedure.route.version,
-              options,
-              channel: dossier.channel,
-              resultDelivery: dossier.resultDelivery,
-              stateSecret: dossier.stateSecret,
-              receivingOfficeCode: office.code,
-              receivingCommuneCode: office.communeCode,
-              countedFrom: countedFrom.toISOString(),
-              dueAt: dueAt.toISOString(),
-              state: dossier.state,
-              portalStatus: toPortalStatus(dossier.state),
-            },
-          },
-        ],
+      journal.record(
+        DossierEvents.Received,
+        {
+          code: dossier.code,
+          procedureCode: procedure.code,
+          procedureVersion: procedure.version,
+          routeVersion: procedure.route.version,
+          options,
+          channel: dossier.channel,
+          resultDelivery: dossier.resultDelivery,
+          stateSecret: dossier.stateSecret,
+          receivingOfficeCode: office.code,
+          receivingCommuneCode: office.communeCode,
+          countedFrom: countedFrom.toISOString(),
+          dueAt: dueAt.toISOString(),
+          state: dossier.state,
+          portalStatus: toPortalStatus(dossier.state),
+        },
+        dossier.receivedBy,
+        now,
+        { portal: true },
       );
-      // State-secret dossiers never reach the portal (DESIGN.md §4.2).
-      if (!dossier.stateSecret) {
-        const job: PortalSyncJob = { dossierId: dossier.id, communeCode: dossier.communeCode, eventSeq: head.lastSeq };
-        await tx.outbox.add([{ communeCode: dossier.communeCode, queue: 'portal-sync', jobName: JobName.PortalSync, payload: { ...job } }]);
-      }
-      const written: DossierEntity = { ...dossier, lastSeq: head.lastSeq, lastHash: head.lastHash, createdAt: now, updatedAt: now };
+      // The desk forwards the dossier to the first stage of its route at once (Decree 118/2025:
+      // electronic dossiers are transferred immediately).
+      written.state = transition(written.state, 'startProcessing');
+      await tx.dossiers.setState(written.id, written.state);
+      const [first] = planStages(procedure.route, options);
+      await handOff(
+        { tx, journal, dossier: written, procedure, calendar, profile, now, actor: dossier.receivedBy },
+        first.steps,
+        'van-phong',
+        channel,
+      );
+      await journal.flush();
       return {
         id: dossier.id,
         code: dossier.code,
-        state: dossier.state,
+        state: written.state,
         receipt: buildReceiptSlip(written, procedure, office, deciding),
       };
     });

@@ -1,19 +1,29 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DOSSIER_STATE_LABELS, formatVn, toPortalStatus } from '@motcua/domain';
+import { DOSSIER_STATE_LABELS, formatVn, NotFoundError, toPortalStatus, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
 import { DossierEventEntity, ProcedureVersionEntity, UnitOfWork } from '@motcua/persistence';
-import { NotFoundError } from '../common/errors';
 import { LookupDossierDto, LookupResultView } from './lookup.dto';
 
 export class LookupDossierQuery {
   constructor(readonly input: LookupDossierDto) {}
 }
 
-/** Event types a citizen may see, with their Vietnamese wording. */
-const PUBLIC_EVENT_TEXT: Record<string, string> = {
-  DossierReceived: 'Hồ sơ được tiếp nhận',
-};
+/** The events a citizen may see, in Vietnamese; the others (receipts, internal steps) stay inside. */
+function publicText(type: string, payload: Record<string, unknown>): string | undefined {
+  switch (type) {
+    case 'DossierReceived':
+      return 'Hồ sơ được tiếp nhận';
+    case 'HandoffSent': {
+      const unit = UNIT_REGISTRY[payload.toUnit as UnitKind];
+      return payload.toUnit === 'van-phong' ? 'Chuyển kết quả về Bộ phận Một cửa' : `Chuyển đến ${unit?.name ?? 'đơn vị xử lý'}`;
+    }
+    case 'ResultReady':
+      return 'Đã có kết quả, chờ trả cho công dân';
+    default:
+      return undefined;
+  }
+}
 
 /** One answer for an unknown code and for a wrong second factor, so codes cannot be enumerated. */
 export const LOOKUP_NOT_FOUND_MESSAGE = 'Không tìm thấy hồ sơ với mã và thông tin đã nhập.';
@@ -52,9 +62,10 @@ export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, L
       receivedAt: dossier.receivedAt.toISOString(),
       appointmentAt: dossier.dueAt.toISOString(),
       appointmentText: formatVn(dossier.dueAt),
-      history: events
-        .filter((e) => PUBLIC_EVENT_TEXT[e.type] !== undefined)
-        .map((e) => ({ at: e.occurredAt.toISOString(), description: PUBLIC_EVENT_TEXT[e.type] })),
+      history: events.flatMap((e) => {
+        const description = publicText(e.type, e.payload);
+        return description ? [{ at: e.occurredAt.toISOString(), description }] : [];
+      }),
     };
   }
 }

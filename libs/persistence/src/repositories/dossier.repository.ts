@@ -1,4 +1,5 @@
-import { EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { DossierState } from '@motcua/domain';
 import { DossierEntity } from '../entities/dossier.entity';
 
 /** Columns of a dossier row at intake (the chain head is written by the event append). */
@@ -20,6 +21,22 @@ export class DossierRepository {
 
   async findById(communeCode: string, id: string): Promise<DossierEntity | null> {
     return this.m.findOne(DossierEntity, { where: { id, communeCode } });
+  }
+
+  /**
+   * Loads the dossier and locks its row until the transaction ends: every command on one dossier
+   * runs one after the other, so two units finishing a fork at once cannot both miss the join.
+   */
+  async lock(communeCode: string, id: string): Promise<DossierEntity | null> {
+    return this.m
+      .createQueryBuilder(DossierEntity, 'd')
+      .setLock('pessimistic_write')
+      .where('d.id = :id AND d.commune_code = :communeCode', { id, communeCode })
+      .getOne();
+  }
+
+  async setState(id: string, state: DossierState): Promise<void> {
+    await this.m.query(`UPDATE dossiers SET state = $2, updated_at = now() WHERE id = $1`, [id, state]);
   }
 
   /** Any commune: the public lookup and the desk of another commune find dossiers by code. */

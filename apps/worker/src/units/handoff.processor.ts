@@ -1,0 +1,78 @@
+import { Logger } from '@nestjs/common';
+import type { CommandBus } from '@nestjs/cqrs';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { DomainError, type UnitKind } from '@motcua/domain';
+import type { HandoffJob } from '@motcua/messaging';
+import { ConcurrentModificationError, type UnitOfWork } from '@motcua/persistence';
+import {
+  CompleteStepCommand,
+  type CompleteStepResult,
+  failpoint,
+  RecordReceiptCommand,
+  type RecordReceiptResult,
+  StepNotPendingError,
+} from '@motcua/workflow';
+import type { AutomaticSteps } from './automatic-steps';
+
+/** What a hand-off job did; counted per unit and outcome. */
+export type HandoffOutcome = 'received' | 'duplicate' | 'completed' | 'needs_officer';
+
+/**
+ * Consumer of a unit's queue. The job is the transport: it records the receipt (idempotent on
+ * the hand-off id) and leaves the step in the unit's inbox, where officers take days. Automatic
+ * steps complete here, by calling the outside system, and hand the dossier on.
+ */
+export class HandoffProcessor {
+  private readonly logger = new Logger('Handoff');
+
+  constructor(
+    private readonly unit: UnitKind,
+    private readonly commands: CommandBus,
+    private readonly uow: UnitOfWork,
+    private readonly automatic: AutomaticSteps,
+    private readonly autoOfficer: boolean,
+  ) {}
+
+  async process(job: Job<HandoffJob>): Promise<HandoffOutcome> {
+    try {
+      return await this.handle(job.data);
+    } catch (e) {
+      // A rule the job cannot fix by trying again goes straight to the dead-letter list.
+      if (e instanceof DomainError && !(e instanceof ConcurrentModificationError)) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  private async handle({ communeCode, dossierId, handoffId }: HandoffJob): Promise<HandoffOutcome> {
+    const receipt = await this.commands.execute<RecordReceiptCommand, RecordReceiptResult>(
+      new RecordReceiptCommand(communeCode, dossierId, handoffId, `Hệ thống – ${this.unit}`),
+    );
+    await failpoint('handoff.after-receipt');
+    if (!receipt.pending) return receipt.outcome;
+    const { step } = receipt;
+
+    let result: Record<string, unknown> | undefined;
+    if (step.automatic) {
+      const dossier = await this.uow.read.dossiers.findById(communeCode, dossierId);
+      if (!dossier) return receipt.outcome;
+      const outcome = await this.automatic.run(step.automatic, dossier, handoffId);
+      if (outcome.kind === 'needs_officer') {
+        this.logger.warn(`dossier ${dossier.code} step ${step.key}: ${step.automatic} needs an officer (${outcome.reason})`);
+        return 'needs_officer';
+      }
+      result = outcome.result;
+    } else if (!this.autoOfficer) {
+      return receipt.outcome;
+    }
+    try {
+      const actor = step.automatic ? `Hệ thống – ${step.automatic}` : `Cán bộ tự động – ${this.unit}`;
+      await this.commands.execute<CompleteStepCommand, CompleteStepResult>(
+        new CompleteStepCommand(communeCode, dossierId, step.key, actor, undefined, undefined, result),
+      );
+      return 'completed';
+    } catch (e) {
+      if (e instanceof StepNotPendingError) return receipt.outcome; // completed by an earlier delivery
+      throw e;
+    }
+  }
+}

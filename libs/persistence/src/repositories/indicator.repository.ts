@@ -1,0 +1,71 @@
+import type { EntityManager } from 'typeorm';
+
+/** Counts behind the electronic-circulation indicator (DOMAIN.md decision 9). */
+export interface ElectronicShareCounts {
+  /** Dossiers received in the period that needed at least one hand-off, state secrets excluded. */
+  readonly dossiers: number;
+  /** …of which every hand-off went through the system. */
+  readonly dossiersElectronic: number;
+  /** State-secret dossiers received in the period, left out of the denominator. */
+  readonly stateSecretExcluded: number;
+  /** Hand-offs sent in the period (state secrets excluded). */
+  readonly handoffs: number;
+  readonly handoffsElectronic: number;
+  /** Hand-off counts by receiving unit. */
+  readonly byUnit: readonly { unit: string; handoffs: number; electronic: number }[];
+}
+
+/**
+ * Indicator queries. Everything here is recomputed from the event log (dossier_events), which is
+ * what the rollups of the dashboards must agree with.
+ */
+export class IndicatorRepository {
+  constructor(private readonly m: EntityManager) {}
+
+  /**
+   * Electronic share in [from, to): dossier level over dossiers received in the period, hand-off
+   * level over hand-offs sent in it. With `unit`, only dossiers and hand-offs that unit sent or
+   * received.
+   */
+  async electronicShare(communeCode: string, from: Date, to: Date, unit: string | null): Promise<ElectronicShareCounts> {
+    const params = [communeCode, from, to, unit];
+    const [dossierRow] = (await this.m.query(
+      `WITH received AS (
+         SELECT dossier_id, coalesce((payload->>'stateSecret')::boolean, false) AS secret
+           FROM dossier_events
+          WHERE commune_code = $1 AND type = 'DossierReceived' AND occurred_at >= $2 AND occurred_at < $3
+       ), sent AS (
+         SELECT e.dossier_id, e.payload->>'channel' AS channel, e.payload->>'fromUnit' AS from_unit, e.payload->>'toUnit' AS to_unit
+           FROM dossier_events e JOIN received r ON r.dossier_id = e.dossier_id
+          WHERE e.commune_code = $1 AND e.type = 'HandoffSent' AND NOT r.secret
+       ), per_dossier AS (
+         SELECT dossier_id, bool_and(channel = 'electronic') AS all_electronic
+           FROM sent GROUP BY dossier_id
+         HAVING $4::text IS NULL OR bool_or(from_unit = $4 OR to_unit = $4)
+       )
+       SELECT (SELECT count(*) FROM per_dossier)::int AS dossiers,
+              (SELECT count(*) FROM per_dossier WHERE all_electronic)::int AS electronic,
+              (SELECT count(*) FROM received WHERE secret)::int AS secret`,
+      params,
+    )) as { dossiers: number; electronic: number; secret: number }[];
+    const units = (await this.m.query(
+      `SELECT e.payload->>'toUnit' AS unit, count(*)::int AS handoffs,
+              count(*) FILTER (WHERE e.payload->>'channel' = 'electronic')::int AS electronic
+         FROM dossier_events e
+        WHERE e.commune_code = $1 AND e.type = 'HandoffSent' AND e.occurred_at >= $2 AND e.occurred_at < $3
+          AND ($4::text IS NULL OR e.payload->>'fromUnit' = $4 OR e.payload->>'toUnit' = $4)
+          AND NOT EXISTS (SELECT 1 FROM dossier_events r WHERE r.dossier_id = e.dossier_id AND r.type = 'DossierReceived'
+                          AND coalesce((r.payload->>'stateSecret')::boolean, false))
+        GROUP BY 1 ORDER BY 1`,
+      params,
+    )) as { unit: string; handoffs: number; electronic: number }[];
+    return {
+      dossiers: dossierRow.dossiers,
+      dossiersElectronic: dossierRow.electronic,
+      stateSecretExcluded: dossierRow.secret,
+      handoffs: units.reduce((n, u) => n + u.handoffs, 0),
+      handoffsElectronic: units.reduce((n, u) => n + u.electronic, 0),
+      byUnit: units,
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import { NotFoundError } from '@motcua/domain';
+import type { TransactionScope } from '@motcua/persistence';
+import { DossierJournal } from '../dossier-journal';
+import type { ReferenceCache } from '../reference-cache';
+import type { RoutingContext } from '../routing';
+
+/**
+ * Locks the dossier (every command on a dossier runs after the previous one committed) and
+ * gathers what routing needs. A dossier of another commune is "not found".
+ */
+export async function openDossier(
+  tx: TransactionScope,
+  refs: ReferenceCache,
+  communeCode: string,
+  dossierId: string,
+  actor: string,
+  now: Date,
+): Promise<RoutingContext> {
+  const dossier = await tx.dossiers.lock(communeCode, dossierId);
+  if (!dossier) throw new NotFoundError('Không tìm thấy hồ sơ.', { dossierId });
+  const [procedure, calendar, profile] = await Promise.all([
+    refs.procedure(communeCode, dossier.procedureVersionId),
+    refs.forCommune(communeCode),
+    refs.profileOf(dossier.receivingOfficeCode),
+  ]);
+  return { tx, journal: new DossierJournal(tx, dossier), dossier, procedure, calendar, profile, now, actor };
+}

@@ -1,0 +1,50 @@
+import type { DossierEntity, OutboxMessage, TransactionScope } from '@motcua/persistence';
+import { JobName, type PortalSyncJob } from '@motcua/messaging';
+
+interface Pending {
+  readonly type: string;
+  readonly payload: Record<string, unknown>;
+  readonly actor: string;
+  readonly occurredAt: Date;
+  readonly portal: boolean;
+}
+
+/**
+ * Collects what one command does to one dossier: its events and the messages to send. `flush`
+ * appends the events to the hash chain and writes the outbox rows, in the command's transaction.
+ * Events marked for the portal get a portal-sync message, unless the dossier is state-secret.
+ */
+export class DossierJournal {
+  private readonly events: Pending[] = [];
+  private readonly messages: OutboxMessage[] = [];
+
+  constructor(
+    private readonly tx: TransactionScope,
+    private readonly dossier: Pick<DossierEntity, 'id' | 'communeCode' | 'lastSeq' | 'lastHash' | 'stateSecret'>,
+  ) {}
+
+  record(type: string, payload: Record<string, unknown>, actor: string, occurredAt: Date, opts: { portal?: boolean } = {}): void {
+    this.events.push({ type, payload, actor, occurredAt, portal: opts.portal ?? false });
+  }
+
+  send(message: OutboxMessage): void {
+    this.messages.push(message);
+  }
+
+  /** Writes the events and messages; returns the new head sequence number. */
+  async flush(): Promise<number> {
+    const head = await this.tx.events.append(
+      { dossierId: this.dossier.id, communeCode: this.dossier.communeCode, lastSeq: this.dossier.lastSeq, lastHash: this.dossier.lastHash },
+      this.events,
+    );
+    if (!this.dossier.stateSecret) {
+      this.events.forEach((e, i) => {
+        if (!e.portal) return;
+        const job: PortalSyncJob = { dossierId: this.dossier.id, communeCode: this.dossier.communeCode, eventSeq: this.dossier.lastSeq + i + 1 };
+        this.messages.push({ communeCode: this.dossier.communeCode, queue: 'portal-sync', jobName: JobName.PortalSync, payload: { ...job } });
+      });
+    }
+    await this.tx.outbox.add(this.messages);
+    return head.lastSeq;
+  }
+}

@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Env } from '@motcua/config';
+
+// Jest runs from the repository root (npm test), ESM test modules have no __dirname.
+const ROOT = process.cwd();
+
+/** Entry point of a built app (`npm test` builds before running Jest). */
+export function builtEntry(app: 'api' | 'worker' | 'portal-stub'): string {
+  const entry = join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does)`);
+  return entry;
+}
+
+/** A real worker process, with its output kept so a test can wait for a line in it. */
+export class WorkerProcess {
+  private output = '';
+  readonly child: ChildProcess;
+
+  constructor(env: Env, extra: Record<string, string> = {}) {
+    const vars: Record<string, string> = { ...(process.env as Record<string, string>) };
+    for (const [k, v] of Object.entries(env)) vars[k] = String(v);
+    Object.assign(vars, extra);
+    delete vars.NODE_OPTIONS; // the test runner's ESM flag is not for the app
+    this.child = spawn(process.execPath, [builtEntry('worker')], { env: vars, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  /** Resolves when `text` appears in the output; rejects if the process exits first. */
+  waitFor(text: string, timeoutMs = 20_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (this.output.includes(text)) {
+          clearInterval(timer);
+          resolve();
+        } else if (this.child.exitCode !== null || Date.now() > until) {
+          clearInterval(timer);
+          reject(new Error(`worker never printed "${text}" (exit ${this.child.exitCode}); output:\n${this.output.slice(-3000)}`));
+        }
+      }, 25);
+      const until = Date.now() + timeoutMs;
+    });
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.kill(signal);
+    });
+  }
+
+  /** A graceful stop, then SIGKILL if it takes too long. */
+  async stop(): Promise<void> {
+    const exited = this.kill('SIGTERM');
+    const timeout = new Promise<void>((r) => setTimeout(r, 5000));
+    await Promise.race([exited, timeout]);
+    await this.kill('SIGKILL');
+  }
+}
+
+/** Starts a worker and waits until its consumers run. */
+export async function startWorkerProcess(env: Env, extra: Record<string, string> = {}): Promise<WorkerProcess> {
+  const w = new WorkerProcess(env, extra);
+  await w.waitFor('outbox relay running');
+  return w;
+}
