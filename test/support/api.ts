@@ -33,10 +33,14 @@ export interface TestApi {
 }
 
 /** `at`: the fixed time of the API's clock, or 'live' to follow the real clock. */
-export async function startTestApi(at: string = '2026-03-02T02:00:00Z', queuePrefix = uniqueName('t')): Promise<TestApi> {
+export async function startTestApi(
+  at: string = '2026-03-02T02:00:00Z',
+  queuePrefix = uniqueName('t'),
+  extraEnv: Record<string, string> = {},
+): Promise<TestApi> {
   const dbName = await createTestDatabase();
   const clock = new FixedClock(at === 'live' ? undefined : new Date(at));
-  const env = testEnv(dbName, queuePrefix);
+  const env = testEnv(dbName, queuePrefix, extraEnv);
   const app = configureApi(await NestFactory.create(ApiModule.forRoot({ env, clock }), { logger: ['error', 'warn'] }));
   await app.init();
   return {

@@ -1,0 +1,112 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { startTestApi, type TestApi } from './support/api';
+import { eventually, startPortalStub } from './support/apps';
+import { testEnv } from './support/env';
+import { PrivateRedis } from './support/private-redis';
+import { startWorkerProcess, WorkerProcess } from './support/processes';
+import { inInbox, receive, waitForState } from './support/workflow';
+
+/**
+ * Crash safety with real processes: a worker SIGKILLed in the middle of a hand-off, and Redis
+ * stopped while dossiers keep arriving. Redis here is a private server on its own port; the
+ * shared one is never touched.
+ */
+describe('faults: nothing lost, nothing applied twice', () => {
+  let redis: PrivateRedis;
+  let api: TestApi;
+  let stub: { app: INestApplication; url: string };
+  const workers: WorkerProcess[] = [];
+  const workerEnv = () => testEnv(api.dbName, api.env.QUEUE_PREFIX, { REDIS_URL: redis.url, PORTAL_URL: `${stub.url}/dvcqg`, STUBS_URL: stub.url });
+  // A killed worker's job is handed to another after about a lock period.
+  const FAST_STALL = { JOB_LOCK_MS: '1000' };
+
+  async function worker(extra: Record<string, string> = {}, ready = true): Promise<WorkerProcess> {
+    const w = ready ? await startWorkerProcess(workerEnv(), { ...FAST_STALL, ...extra }) : new WorkerProcess(workerEnv(), { ...FAST_STALL, ...extra });
+    workers.push(w);
+    return w;
+  }
+
+  async function receiptsOf(dossierId: string): Promise<{ receipts: number; items: number }> {
+    const [row] = await api.ds.query(
+      `SELECT (SELECT count(*)::int FROM dossier_events WHERE dossier_id = $1 AND type = 'HandoffReceived') AS receipts,
+              (SELECT count(*)::int FROM work_items WHERE dossier_id = $1) AS items`,
+      [dossierId],
+    );
+    return row;
+  }
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    api = await startTestApi('live', undefined, { REDIS_URL: redis.url });
+    stub = await startPortalStub();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+  });
+  afterAll(async () => {
+    await stub?.app.close();
+    await api?.close();
+    redis?.destroy();
+  });
+
+  it('delivers exactly once when the worker is SIGKILLed inside the receipt transaction', async () => {
+    const doomed = await worker({ FAILPOINTS: 'receipt.before-commit' });
+    const d = await receive(api);
+    await doomed.waitFor('FAILPOINT receipt.before-commit');
+    await doomed.kill('SIGKILL');
+    // The transaction died with the process: no receipt yet.
+    expect(await receiptsOf(d.id)).toEqual({ receipts: 0, items: 0 });
+
+    await worker();
+    await inInbox(api.ds, d.id, 'xu-ly', 20_000);
+    await new Promise((r) => setTimeout(r, 1500)); // room for a second delivery, which must change nothing
+    expect(await receiptsOf(d.id)).toEqual({ receipts: 1, items: 1 });
+  });
+
+  it('issues one card when the worker is SIGKILLed between the receipt and the automatic step', async () => {
+    const doomed = await worker({ FAILPOINTS: 'handoff.after-receipt' });
+    const d = await receive(api, { procedureCode: 'cap-the-bhyt-tre-em-duoi-6-tuoi' });
+    await doomed.waitFor('FAILPOINT handoff.after-receipt');
+    await doomed.kill('SIGKILL');
+    expect(await receiptsOf(d.id)).toEqual({ receipts: 1, items: 1 });
+
+    await worker();
+    await waitForState(api.ds, d.id, 'result_ready', 20_000);
+    const cards = (await (await fetch(`${stub.url}/stub/bhxh/cards`)).json()) as { dossierCode: string }[];
+    expect(cards.filter((c) => c.dossierCode === d.code)).toHaveLength(1);
+    const [steps] = await api.ds.query(
+      `SELECT count(*) FILTER (WHERE type = 'StepCompleted')::int AS completed,
+              count(*) FILTER (WHERE type = 'HandoffReceived' AND payload->>'unit' = 'bhxh')::int AS bhxh_receipts
+         FROM dossier_events WHERE dossier_id = $1`,
+      [d.id],
+    );
+    expect(steps).toEqual({ completed: 1, bhxh_receipts: 1 });
+  });
+
+  it('keeps hand-offs in the outbox while Redis is down and delivers each once when it returns', async () => {
+    await worker();
+    const first = await receive(api);
+    await inInbox(api.ds, first.id, 'xu-ly');
+
+    redis.down();
+    const during = [];
+    for (let i = 0; i < 5; i++) during.push(await receive(api)); // intake never needs Redis
+    await request(api.app.getHttpServer()).get('/api/health').expect(503);
+    await new Promise((r) => setTimeout(r, 1500));
+    const ids = during.map((d) => d.id);
+    const [waiting] = await api.ds.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND job_name = 'handoff' AND payload->>'dossierId' = ANY($1)`,
+      [ids],
+    );
+    expect(waiting.n).toBe(5);
+
+    await redis.up();
+    for (const d of during) await inInbox(api.ds, d.id, 'xu-ly', 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const d of during) expect(await receiptsOf(d.id)).toEqual({ receipts: 1, items: 1 });
+    const [left] = await api.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
+    expect(left.n).toBe(0);
+    await eventually(async () => ((await request(api.app.getHttpServer()).get('/api/health')).status === 200 ? true : undefined), 10_000, 'health');
+  });
+});
