@@ -109,4 +109,17 @@ describe('faults: nothing lost, nothing applied twice', () => {
     expect(left.n).toBe(0);
     await eventually(async () => ((await request(api.app.getHttpServer()).get('/api/health')).status === 200 ? true : undefined), 10_000, 'health');
   });
+
+  it('re-sends a hand-off whose job was lost after the outbox marked it sent', async () => {
+    // No worker runs: the hand-off sits in the outbox. Mark it sent, as if Redis then lost it.
+    const d = await receive(api);
+    await api.ds.query(`UPDATE outbox SET sent_at = now() WHERE sent_at IS NULL`);
+    await api.ds.query(`UPDATE handoffs SET sent_at = now() - interval '1 hour' WHERE dossier_id = $1`, [d.id]);
+    await worker({ HANDOFF_RESEND_AFTER_MS: '500' });
+    await inInbox(api.ds, d.id, 'xu-ly', 20_000);
+    const [h] = await api.ds.query(`SELECT resend_count FROM handoffs WHERE dossier_id = $1`, [d.id]);
+    expect(h.resend_count).toBe(1);
+    expect(await receiptsOf(d.id)).toEqual({ receipts: 1, items: 1 });
+  });
 });
+

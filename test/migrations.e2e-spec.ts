@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { migrateDatabase } from '@motcua/persistence';
+import { migrateDatabase, MIGRATIONS } from '@motcua/persistence';
 import { dropTestDatabase } from './support/database';
 import { databaseUrl, PG_ADMIN_URL, uniqueName } from './support/env';
 
@@ -17,11 +17,13 @@ describe('migrations', () => {
 
   it('are applied once when several processes start at the same time', async () => {
     const results = await Promise.all([1, 2, 3].map(() => migrateDatabase(databaseUrl(name))));
-    expect(results.flat()).toEqual(['InitialSchema1764400000000']);
+    const names = MIGRATIONS.map((M) => new M().name);
+    expect(names[0]).toBe('InitialSchema1764400000000');
+    expect(results.flat()).toEqual(names);
     const client = new Client({ connectionString: databaseUrl(name) });
     await client.connect();
     const { rows } = await client.query(`SELECT count(*)::int AS n FROM migrations`);
     await client.end();
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(names.length);
   });
 });

@@ -8,6 +8,7 @@ import { Env } from '@motcua/config';
 import { isUnitKind, UNIT_KINDS, type UnitKind } from '@motcua/domain';
 import { consumerConnection, OutboxRelay, producerConnection, type QueueName, QueueRegistry } from '@motcua/messaging';
 import { UnitOfWork } from '@motcua/persistence';
+import { HandoffSweeper } from './handoff-sweeper';
 import { PortalClient } from './portal/portal-client';
 import { PortalSyncProcessor } from './portal/portal-sync.processor';
 import { AutomaticSteps } from './units/automatic-steps';
@@ -26,8 +27,9 @@ export function parseUnits(value: string): UnitKind[] {
 
 /**
  * The worker process (DESIGN.md §4): one BullMQ consumer per unit named in UNITS, the portal-sync
- * consumer and the outbox relay. Several worker processes may run side by side (one per unit, or
- * several per busy unit): the relay shares rows with SKIP LOCKED and BullMQ shares jobs.
+ * consumer, the outbox relay and the hand-off sweeper. Several worker processes may run side by
+ * side (one per unit, or several per busy unit): the relay and the sweeper claim rows with SKIP
+ * LOCKED, and BullMQ shares the jobs.
  */
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -36,6 +38,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   /** Connections handed to BullMQ workers; BullMQ does not close connections it was given. */
   private readonly connections: Redis[] = [];
   private relay?: OutboxRelay;
+  private sweeper?: HandoffSweeper;
   private queues?: QueueRegistry;
 
   constructor(
@@ -53,6 +56,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     });
     this.relay = new OutboxRelay(this.ds, this.queues, this.env.DATABASE_URL);
     await this.relay.start();
+    this.sweeper = new HandoffSweeper(this.uow, this.env.HANDOFF_RESEND_AFTER_MS);
+    this.sweeper.start();
 
     const stubs = { baseUrl: this.env.STUBS_URL, timeoutMs: 10_000 };
     const automatic = new AutomaticSteps(new PaymentClient(stubs), new PopulationClient(stubs), new BhxhClient(stubs));
@@ -94,6 +99,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
+    await this.sweeper?.stop();
     await Promise.all(this.workers.map((w) => w.close()));
     for (const c of this.connections) c.disconnect();
     await this.queues?.close();

@@ -96,6 +96,12 @@ export class Env {
   @Min(10)
   JOB_BACKOFF_MS = 1000;
 
+  /** An electronic hand-off not received this long after it was sent is sent again. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  HANDOFF_RESEND_AFTER_MS = 300_000;
+
   /** Benchmark only: complete every non-automatic step as soon as it is received. */
   @IsIn(['true', 'false'])
   AUTO_OFFICER = 'false';

@@ -32,6 +32,8 @@ export class HandoffEntity {
   @Column({ name: 'step_due_at', type: 'timestamptz', nullable: true }) stepDueAt: Date | null;
   @Column({ name: 'received_at', type: 'timestamptz', nullable: true }) receivedAt: Date | null;
   @Column({ name: 'received_by', type: 'text', nullable: true }) receivedBy: string | null;
+  @Column({ name: 'resent_at', type: 'timestamptz', nullable: true }) resentAt?: Date | null;
+  @Column({ name: 'resend_count', type: 'int', default: 0 }) resendCount?: number;
 }
 
 /** A message waiting to be relayed to BullMQ; its id becomes the job id. */

@@ -56,4 +56,35 @@ export class WorkflowRepository {
     }[];
     return rows.map((r) => r.step_key);
   }
+
+  /**
+   * Re-sends electronic hand-offs still unreceived `olderThanMs` after they were sent (or last
+   * re-sent), at most `maxResends` times each, by writing new outbox rows. Safe to run from every
+   * worker: rows are claimed with SKIP LOCKED, and receipts are idempotent. Returns the count.
+   */
+  async resendStaleHandoffs(olderThanMs: number, maxResends: number, limit = 500): Promise<number> {
+    const rows = (await this.m.query(
+      `WITH stale AS (
+         SELECT h.id FROM handoffs h
+          WHERE h.channel = 'electronic' AND h.received_at IS NULL
+            AND h.sent_at < now() - make_interval(secs => $1 / 1000.0)
+            AND (h.resent_at IS NULL OR h.resent_at < now() - make_interval(secs => $1 / 1000.0))
+            AND h.resend_count < $2
+            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL AND o.job_name = 'handoff'
+                                                     AND o.payload->>'handoffId' = h.id::text)
+          ORDER BY h.sent_at LIMIT $3
+          FOR UPDATE SKIP LOCKED
+       ), marked AS (
+         UPDATE handoffs h SET resent_at = now(), resend_count = h.resend_count + 1
+           FROM stale WHERE h.id = stale.id
+         RETURNING h.id, h.commune_code, h.dossier_id, h.to_unit
+       )
+       INSERT INTO outbox (commune_code, queue, job_name, payload)
+       SELECT commune_code, to_unit, 'handoff', jsonb_build_object('handoffId', id, 'dossierId', dossier_id, 'communeCode', commune_code)
+         FROM marked
+       RETURNING id`,
+      [olderThanMs, maxResends, limit],
+    )) as unknown[];
+    return rows.length;
+  }
 }
