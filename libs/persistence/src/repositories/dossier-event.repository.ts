@@ -28,18 +28,24 @@ export class DossierEventRepository {
 
   /** Appends events after `head`; returns the new head. Runs inside the caller's transaction. */
   async append(head: ChainHead, events: readonly NewDossierEvent[]): Promise<ChainHead> {
+    if (events.length === 0) return head;
     let seq = head.lastSeq;
     let prev = head.lastSeq === 0 ? GENESIS_HASH : head.lastHash;
+    const values: unknown[] = [];
+    const rows: string[] = [];
     for (const e of events) {
       seq += 1;
       const hash = computeEventHash(prev, { dossierId: head.dossierId, seq, ...e });
-      await this.m.query(
-        `INSERT INTO dossier_events (commune_code, dossier_id, seq, type, payload, actor, occurred_at, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [head.communeCode, head.dossierId, seq, e.type, JSON.stringify(e.payload), e.actor, e.occurredAt, prev, hash],
-      );
+      const p = values.length;
+      rows.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, $${p + 9})`);
+      values.push(head.communeCode, head.dossierId, seq, e.type, JSON.stringify(e.payload), e.actor, e.occurredAt, prev, hash);
       prev = hash;
     }
+    // One statement for all of a command's events: fewer round trips on the hand-off path.
+    await this.m.query(
+      `INSERT INTO dossier_events (commune_code, dossier_id, seq, type, payload, actor, occurred_at, prev_hash, hash) VALUES ${rows.join(', ')}`,
+      values,
+    );
     const [, affected] = (await this.m.query(
       `UPDATE dossiers SET last_seq = $2, last_hash = $3, updated_at = now() WHERE id = $1 AND last_seq = $4`,
       [head.dossierId, seq, prev, head.lastSeq],

@@ -14,14 +14,16 @@ export class OutboxRepository {
   constructor(private readonly m: EntityManager) {}
 
   async add(messages: readonly OutboxMessage[]): Promise<string[]> {
-    const ids: string[] = [];
-    for (const msg of messages) {
-      const rows = (await this.m.query(
-        `INSERT INTO outbox (commune_code, queue, job_name, payload) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [msg.communeCode, msg.queue, msg.jobName, JSON.stringify(msg.payload)],
-      )) as { id: string }[];
-      ids.push(String(rows[0].id));
-    }
-    return ids;
+    if (messages.length === 0) return [];
+    const values: unknown[] = [];
+    const rows = messages.map((msg, i) => {
+      values.push(msg.communeCode, msg.queue, msg.jobName, JSON.stringify(msg.payload));
+      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
+    });
+    const inserted = (await this.m.query(
+      `INSERT INTO outbox (commune_code, queue, job_name, payload) VALUES ${rows.join(', ')} RETURNING id`,
+      values,
+    )) as { id: string }[];
+    return inserted.map((r) => String(r.id));
   }
 }
