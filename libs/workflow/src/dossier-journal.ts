@@ -1,4 +1,5 @@
 import type { DossierEntity, OutboxMessage, TransactionScope } from '@motcua/persistence';
+import type { DossierState } from '@motcua/domain';
 import { JobName, type PortalSyncJob } from '@motcua/messaging';
 
 interface Pending {
@@ -10,13 +11,15 @@ interface Pending {
 }
 
 /**
- * Collects what one command does to one dossier: its events and the messages to send. `flush`
- * appends the events to the hash chain and writes the outbox rows, in the command's transaction.
+ * Collects what one command does to one dossier: its events, its new state and the messages to
+ * send. `flush` appends the events to the hash chain (moving the state with the head) and writes
+ * the outbox rows, in the command's transaction.
  * Events marked for the portal get a portal-sync message, unless the dossier is state-secret.
  */
 export class DossierJournal {
   private readonly events: Pending[] = [];
   private readonly messages: OutboxMessage[] = [];
+  private state?: DossierState;
 
   constructor(
     private readonly tx: TransactionScope,
@@ -25,6 +28,11 @@ export class DossierJournal {
 
   record(type: string, payload: Record<string, unknown>, actor: string, occurredAt: Date, opts: { portal?: boolean } = {}): void {
     this.events.push({ type, payload, actor, occurredAt, portal: opts.portal ?? false });
+  }
+
+  /** The dossier's new state, written with the chain head when the journal is flushed. */
+  setState(state: DossierState): void {
+    this.state = state;
   }
 
   send(message: OutboxMessage): void {
@@ -36,6 +44,7 @@ export class DossierJournal {
     const head = await this.tx.events.append(
       { dossierId: this.dossier.id, communeCode: this.dossier.communeCode, lastSeq: this.dossier.lastSeq, lastHash: this.dossier.lastHash },
       this.events,
+      this.state,
     );
     if (!this.dossier.stateSecret) {
       this.events.forEach((e, i) => {

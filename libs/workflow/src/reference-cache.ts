@@ -1,19 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DEFAULT_CALENDAR_OVERRIDES, DEFAULT_OFFICE_PROFILE, type OfficeProfile, type ProcedureDefinition, WorkingCalendar } from '@motcua/domain';
-import { ReferenceRepository } from '@motcua/persistence';
+import { type CommuneEntity, type OfficeEntity, type ProcedureVersionEntity, ReferenceRepository } from '@motcua/persistence';
 
 /**
  * Reference data every command reads and that changes rarely or never: the working-day calendar
  * of each commune (rules plus the official schedules loaded by the administrator), the office
- * hours of each office, and procedure versions (immutable once published). Loaded once and kept;
- * {@link invalidate} after loading a new schedule.
+ * hours of each office, communes and offices, and procedure versions (immutable once
+ * published). Loaded once and kept; {@link invalidate} after changing reference data.
  */
 @Injectable()
 export class ReferenceCache {
   private readonly calendars = new Map<string, Promise<WorkingCalendar>>();
   private readonly profiles = new Map<string, Promise<OfficeProfile>>();
   private readonly procedures = new Map<string, Promise<ProcedureDefinition>>();
+  private readonly offices = new Map<string, Promise<OfficeEntity | null>>();
+  private readonly communes = new Map<string, Promise<CommuneEntity | null>>();
+  private readonly inForce = new Map<string, Promise<ProcedureVersionEntity | null>>();
 
   constructor(private readonly ds: DataSource) {}
 
@@ -34,6 +37,19 @@ export class ReferenceCache {
     );
   }
 
+  office(code: string): Promise<OfficeEntity | null> {
+    return this.cached(this.offices, code, () => this.reference().findOffice(code));
+  }
+
+  commune(code: string): Promise<CommuneEntity | null> {
+    return this.cached(this.communes, code, () => this.reference().findCommune(code));
+  }
+
+  /** The procedure version in force on `day` (versions are immutable, so a day's answer is too). */
+  procedureInForce(communeCode: string, code: string, day: string): Promise<ProcedureVersionEntity | null> {
+    return this.cached(this.inForce, `${communeCode}|${code}|${day}`, () => this.reference().findProcedureInForce(communeCode, code, day));
+  }
+
   /** A pinned procedure version; versions never change, so the cache never goes stale. */
   procedure(communeCode: string, versionId: string): Promise<ProcedureDefinition> {
     return this.cached(this.procedures, versionId, async () => {
@@ -46,6 +62,9 @@ export class ReferenceCache {
   invalidate(): void {
     this.calendars.clear();
     this.profiles.clear();
+    this.offices.clear();
+    this.communes.clear();
+    this.inForce.clear();
   }
 
   private reference(): ReferenceRepository {
@@ -56,7 +75,8 @@ export class ReferenceCache {
     let value = map.get(key);
     if (!value) {
       value = load();
-      value.catch(() => map.delete(key));
+      // Only hits are kept: an unknown code (a typo, or one loaded later) is asked again next time.
+      value.then((v) => v === null && map.delete(key), () => map.delete(key));
       map.set(key, value);
     }
     return value;

@@ -123,7 +123,7 @@ export async function applyReceipt(ctx: RoutingContext, handoff: HandoffEntity, 
   );
   if (handoff.stepKey === RETURN_TO_DESK_STEP) {
     const state = transition(ctx.dossier.state, 'markResultReady');
-    await ctx.tx.dossiers.setState(ctx.dossier.id, state);
+    ctx.journal.setState(state);
     ctx.dossier.state = state;
     ctx.journal.record(DossierEvents.ResultReady, { state, portalStatus: toPortalStatus(state) }, receivedBy, ctx.now, { portal: true });
     return;

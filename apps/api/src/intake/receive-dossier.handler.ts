@@ -34,13 +34,13 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
     const now = this.clock.now();
     const day = toLocalDate(now);
     return this.uow.run(async (tx) => {
-      const office = await tx.reference.findOffice(input.officeCode);
+      const office = await this.refs.office(input.officeCode);
       if (!office) {
         throw new DomainValidationError('OFFICE_UNKNOWN', `Không có cơ quan tiếp nhận mã "${input.officeCode}".`, 'officeCode');
       }
-      const receivingCommune = await tx.reference.findCommune(office.communeCode);
+      const receivingCommune = await this.refs.commune(office.communeCode);
       const decidingCode = input.communeCode ?? office.communeCode;
-      const deciding = decidingCode === office.communeCode ? receivingCommune : await tx.reference.findCommune(decidingCode);
+      const deciding = decidingCode === office.communeCode ? receivingCommune : await this.refs.commune(decidingCode);
       if (!deciding || !receivingCommune) {
         throw new DomainValidationError('COMMUNE_UNKNOWN', `Không có xã mã "${decidingCode}".`, 'communeCode');
       }
@@ -52,7 +52,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
           'communeCode',
         );
       }
-      const version = await tx.reference.findProcedureInForce(deciding.code, input.procedureCode, day);
+      const version = await this.refs.procedureInForce(deciding.code, input.procedureCode, day);
       if (!version) {
         throw new DomainValidationError(
           'PROCEDURE_UNKNOWN',
@@ -133,7 +133,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
       // The desk forwards the dossier to the first stage of its route at once (Decree 118/2025:
       // electronic dossiers are transferred immediately).
       written.state = transition(written.state, 'startProcessing');
-      await tx.dossiers.setState(written.id, written.state);
+      journal.setState(written.state);
       const [first] = planStages(procedure.route, options);
       await handOff(
         { tx, journal, dossier: written, procedure, calendar, profile, now, actor: dossier.receivedBy },

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { computeEventHash, GENESIS_HASH } from '@motcua/domain';
+import { computeEventHash, type DossierState, GENESIS_HASH } from '@motcua/domain';
 import { ConcurrentModificationError } from './errors';
 
 /** An event about to be appended to a dossier's log. */
@@ -26,9 +26,12 @@ export interface ChainHead {
 export class DossierEventRepository {
   constructor(private readonly m: EntityManager) {}
 
-  /** Appends events after `head`; returns the new head. Runs inside the caller's transaction. */
-  async append(head: ChainHead, events: readonly NewDossierEvent[]): Promise<ChainHead> {
-    if (events.length === 0) return head;
+  /**
+   * Appends events after `head` and moves the head (and the dossier's state, when given) in one
+   * statement; returns the new head. Runs inside the caller's transaction.
+   */
+  async append(head: ChainHead, events: readonly NewDossierEvent[], newState?: DossierState): Promise<ChainHead> {
+    if (events.length === 0 && newState === undefined) return head;
     let seq = head.lastSeq;
     let prev = head.lastSeq === 0 ? GENESIS_HASH : head.lastHash;
     const values: unknown[] = [];
@@ -41,14 +44,17 @@ export class DossierEventRepository {
       values.push(head.communeCode, head.dossierId, seq, e.type, JSON.stringify(e.payload), e.actor, e.occurredAt, prev, hash);
       prev = hash;
     }
-    // One statement for all of a command's events: fewer round trips on the hand-off path.
-    await this.m.query(
-      `INSERT INTO dossier_events (commune_code, dossier_id, seq, type, payload, actor, occurred_at, prev_hash, hash) VALUES ${rows.join(', ')}`,
-      values,
-    );
+    // One round trip for the events, the chain head and the state: the hand-off path is
+    // dominated by round trips, not by work in PostgreSQL.
+    const n = values.length;
+    const insert = rows.length
+      ? `WITH appended AS (INSERT INTO dossier_events (commune_code, dossier_id, seq, type, payload, actor, occurred_at, prev_hash, hash)
+         VALUES ${rows.join(', ')} RETURNING 1) `
+      : '';
     const [, affected] = (await this.m.query(
-      `UPDATE dossiers SET last_seq = $2, last_hash = $3, updated_at = now() WHERE id = $1 AND last_seq = $4`,
-      [head.dossierId, seq, prev, head.lastSeq],
+      `${insert}UPDATE dossiers SET last_seq = $${n + 2}, last_hash = $${n + 3}, state = coalesce($${n + 5}, state), updated_at = now()
+        WHERE id = $${n + 1} AND last_seq = $${n + 4}`,
+      [...values, head.dossierId, seq, prev, head.lastSeq, newState ?? null],
     )) as [unknown, number];
     if (affected !== 1) throw new ConcurrentModificationError(head.dossierId);
     return { ...head, lastSeq: seq, lastHash: prev };

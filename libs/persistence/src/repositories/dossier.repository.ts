@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { DossierState } from '@motcua/domain';
 import { DossierEntity } from '../entities/dossier.entity';
 
 /** Columns of a dossier row at intake (the chain head is written by the event append). */
@@ -33,10 +32,6 @@ export class DossierRepository {
       .setLock('pessimistic_write')
       .where('d.id = :id AND d.commune_code = :communeCode', { id, communeCode })
       .getOne();
-  }
-
-  async setState(id: string, state: DossierState): Promise<void> {
-    await this.m.query(`UPDATE dossiers SET state = $2, updated_at = now() WHERE id = $1`, [id, state]);
   }
 
   /** Any commune: the public lookup and the desk of another commune find dossiers by code. */

@@ -49,12 +49,9 @@ export class WorkflowRepository {
     await this.m.query(`UPDATE work_items SET status = 'done', completed_at = $2 WHERE id = $1`, [id, at]);
   }
 
-  /** Keys of the steps of a dossier that are done. */
-  async completedSteps(dossierId: string): Promise<string[]> {
-    const rows = (await this.m.query(`SELECT step_key FROM work_items WHERE dossier_id = $1 AND status = 'done'`, [dossierId])) as {
-      step_key: string;
-    }[];
-    return rows.map((r) => r.step_key);
+  /** Every work item of a dossier (a handful): the step to complete and the join in one read. */
+  async workItemsOf(communeCode: string, dossierId: string): Promise<WorkItemEntity[]> {
+    return this.m.find(WorkItemEntity, { where: { communeCode, dossierId } });
   }
 
   /**

@@ -48,7 +48,8 @@ export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand,
       const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor, now);
       transition(ctx.dossier.state, 'completeStep');
       const channel = resolveChannel(ctx.dossier, c.handoff);
-      const item = await tx.workflow.findWorkItem(c.communeCode, c.dossierId, c.stepKey);
+      const items = await tx.workflow.workItemsOf(c.communeCode, c.dossierId);
+      const item = items.find((w) => w.stepKey === c.stepKey);
       const step = findStep(ctx.procedure, c.stepKey);
       if (!item || item.status === 'done' || item.status === 'cancelled' || !step) throw new StepNotPendingError(c.stepKey);
 
@@ -69,7 +70,7 @@ export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand,
         { portal: true },
       );
 
-      const done = new Set(await tx.workflow.completedSteps(c.dossierId));
+      const done = new Set(items.filter((w) => w.status === 'done').map((w) => w.stepKey));
       done.add(c.stepKey);
       const progress = nextProgress(ctx.procedure.route, ctx.dossier.options, done);
       const from = item.unitKind as UnitKind;
