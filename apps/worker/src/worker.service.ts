@@ -8,6 +8,7 @@ import { Env } from '@motcua/config';
 import { isUnitKind, UNIT_KINDS, type UnitKind } from '@motcua/domain';
 import { consumerConnection, OutboxRelay, producerConnection, type QueueName, QueueRegistry } from '@motcua/messaging';
 import { UnitOfWork } from '@motcua/persistence';
+import { ReferenceCache } from '@motcua/workflow';
 import { HandoffSweeper } from './handoff-sweeper';
 import { PortalClient } from './portal/portal-client';
 import { PortalSyncProcessor } from './portal/portal-sync.processor';
@@ -46,6 +47,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly ds: DataSource,
     private readonly commands: CommandBus,
     private readonly uow: UnitOfWork,
+    private readonly refs: ReferenceCache,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,7 +68,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       this.consume(unit, (job) => p.process(job), this.env.WORKER_CONCURRENCY);
     }
     const portal = new PortalSyncProcessor(
-      this.ds,
+      this.uow,
+      this.refs,
       new PortalClient({
         baseUrl: this.env.PORTAL_URL,
         username: this.env.PORTAL_USERNAME,

@@ -1,8 +1,8 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { DOSSIER_STATE_LABELS, formatVn, NotFoundError, toPortalStatus, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
-import { DossierEventEntity, ProcedureVersionEntity, UnitOfWork } from '@motcua/persistence';
+import { UnitOfWork } from '@motcua/persistence';
+import { ReferenceCache } from '@motcua/workflow';
 import { LookupDossierDto, LookupResultView } from './lookup.dto';
 
 export class LookupDossierQuery {
@@ -42,7 +42,7 @@ function sameSecret(stored: string | null, given: string | undefined): boolean {
 export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, LookupResultView> {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly ds: DataSource,
+    private readonly refs: ReferenceCache,
   ) {}
 
   async execute({ input }: LookupDossierQuery): Promise<LookupResultView> {
@@ -51,8 +51,8 @@ export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, L
     const idOk = sameSecret(dossier?.applicantIdNumber ?? null, input.idNumber);
     if (!dossier || !(phoneOk || idOk)) throw new NotFoundError(LOOKUP_NOT_FOUND_MESSAGE);
 
-    const procedure = await this.ds.manager.findOneOrFail(ProcedureVersionEntity, { where: { id: dossier.procedureVersionId } });
-    const events = await this.ds.manager.find(DossierEventEntity, { where: { dossierId: dossier.id }, order: { seq: 'ASC' } });
+    const procedure = await this.refs.procedure(dossier.communeCode, dossier.procedureVersionId);
+    const events = await this.uow.read.events.listByDossier(dossier.id);
     return {
       code: dossier.code,
       procedureName: procedure.name,

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { type PortalSyncJob } from '@motcua/messaging';
-import { DossierEntity, DossierEventEntity, ProcedureVersionEntity } from '@motcua/persistence';
+import type { UnitOfWork } from '@motcua/persistence';
+import type { ReferenceCache } from '@motcua/workflow';
 import { PortalClient } from './portal-client';
 import { dossierHeader, progressItem } from './portal-payload';
 
@@ -18,23 +18,23 @@ export class PortalSyncProcessor {
   private readonly logger = new Logger('PortalSync');
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly refs: ReferenceCache,
     private readonly portal: PortalClient,
   ) {}
 
   async process(job: Job<PortalSyncJob>): Promise<JobOutcome> {
     const { dossierId, communeCode, eventSeq } = job.data;
-    const m = this.ds.manager;
-    const dossier = await m.findOne(DossierEntity, { where: { id: dossierId, communeCode } });
+    const dossier = await this.uow.read.dossiers.findById(communeCode, dossierId);
     // State-secret dossiers never reach the portal, even if a message slipped through.
     if (!dossier || dossier.stateSecret) {
       this.logger.warn(`job ${job.id}: dossier ${dossierId} ${dossier ? 'is state-secret' : 'not found'}; skipped`);
       return 'skipped';
     }
-    const event = await m.findOne(DossierEventEntity, { where: { dossierId, seq: eventSeq } });
+    const event = await this.uow.read.events.findOne(dossierId, eventSeq);
     if (!event) throw new Error(`event ${eventSeq} of dossier ${dossierId} not found`);
-    const procedure = await m.findOneOrFail(ProcedureVersionEntity, { where: { id: dossier.procedureVersionId } });
-    await this.portal.syncDossier(dossierHeader(dossier, procedure.definition));
+    const procedure = await this.refs.procedure(communeCode, dossier.procedureVersionId);
+    await this.portal.syncDossier(dossierHeader(dossier, procedure));
     await this.portal.appendProgress([progressItem(dossier, event)]);
     return 'synced';
   }

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { computeEventHash, type DossierState, GENESIS_HASH } from '@motcua/domain';
+import { DossierEventEntity } from '../entities/dossier-event.entity';
 import { ConcurrentModificationError } from './errors';
 
 /** An event about to be appended to a dossier's log. */
@@ -58,5 +59,14 @@ export class DossierEventRepository {
     )) as [unknown, number];
     if (affected !== 1) throw new ConcurrentModificationError(head.dossierId);
     return { ...head, lastSeq: seq, lastHash: prev };
+  }
+
+  /** A dossier's events in sequence order (the chain check and the history views read them). */
+  listByDossier(dossierId: string): Promise<DossierEventEntity[]> {
+    return this.m.find(DossierEventEntity, { where: { dossierId }, order: { seq: 'ASC' } });
+  }
+
+  findOne(dossierId: string, seq: number): Promise<DossierEventEntity | null> {
+    return this.m.findOne(DossierEventEntity, { where: { dossierId, seq } });
   }
 }
