@@ -32,7 +32,7 @@ export class ApiModule {
       imports: [
         CqrsModule.forRoot(),
         TerminusModule,
-        TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL)),
+        TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, {}, env.DATABASE_POOL_SIZE)),
         WorkflowModule.forRoot(clock),
       ],
       controllers: [IntakeController, WorkflowController, LookupController, CatalogController, IndicatorsController, DeadLettersController, HealthController],

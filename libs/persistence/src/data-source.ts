@@ -7,7 +7,7 @@ import { HandoffResend1764500000000 } from './migrations/1764500000000-handoff-r
 export const MIGRATIONS = [InitialSchema1764400000000, HandoffResend1764500000000];
 
 /** TypeORM options for a PostgreSQL URL. Schema changes go through migrations only. */
-export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}, poolSize = 20): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -16,7 +16,9 @@ export function dataSourceOptions(url: string, overrides: Partial<DataSourceOpti
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    extra: { max: 20 },
+    // A connection that cannot be had within 10 s fails the command (and its job retries)
+    // instead of waiting forever.
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
     ...overrides,
   } as DataSourceOptions;
 }

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DEFAULT_CALENDAR_OVERRIDES, DEFAULT_OFFICE_PROFILE, type OfficeProfile, type ProcedureDefinition, WorkingCalendar } from '@motcua/domain';
-import { type CommuneEntity, type OfficeEntity, type ProcedureVersionEntity, ReferenceRepository } from '@motcua/persistence';
+import type { CommuneEntity, OfficeEntity, ProcedureVersionEntity, ReferenceRepository } from '@motcua/persistence';
 
 /**
  * Reference data every command reads and that changes rarely or never: the working-day calendar
  * of each commune (rules plus the official schedules loaded by the administrator), the office
  * hours of each office, communes and offices, and procedure versions (immutable once
  * published). Loaded once and kept; {@link invalidate} after changing reference data.
+ *
+ * Every method reads a miss through the repository it is given, which is the caller's own
+ * connection: a command that holds a transaction must never wait for a second pooled
+ * connection, or a burst of commands deadlocks the pool (each holds one, all wait for another).
  */
 @Injectable()
 export class ReferenceCache {
@@ -18,42 +21,34 @@ export class ReferenceCache {
   private readonly communes = new Map<string, Promise<CommuneEntity | null>>();
   private readonly inForce = new Map<string, Promise<ProcedureVersionEntity | null>>();
 
-  constructor(private readonly ds: DataSource) {}
-
-  forCommune(communeCode: string): Promise<WorkingCalendar> {
+  forCommune(via: ReferenceRepository, communeCode: string): Promise<WorkingCalendar> {
     return this.cached(this.calendars, communeCode, () =>
-      this.reference()
-        .calendarOverrides(communeCode)
-        .then((rows) => new WorkingCalendar(rows.length > 0 ? rows : DEFAULT_CALENDAR_OVERRIDES)),
+      via.calendarOverrides(communeCode).then((rows) => new WorkingCalendar(rows.length > 0 ? rows : DEFAULT_CALENDAR_OVERRIDES)),
     );
   }
 
   /** Office hours of a receiving office; the default profile if the office has none. */
-  profileOf(officeCode: string): Promise<OfficeProfile> {
-    return this.cached(this.profiles, officeCode, () =>
-      this.reference()
-        .findOffice(officeCode)
-        .then((o) => o?.profile ?? DEFAULT_OFFICE_PROFILE),
-    );
+  profileOf(via: ReferenceRepository, officeCode: string): Promise<OfficeProfile> {
+    return this.cached(this.profiles, officeCode, () => via.findOffice(officeCode).then((o) => o?.profile ?? DEFAULT_OFFICE_PROFILE));
   }
 
-  office(code: string): Promise<OfficeEntity | null> {
-    return this.cached(this.offices, code, () => this.reference().findOffice(code));
+  office(via: ReferenceRepository, code: string): Promise<OfficeEntity | null> {
+    return this.cached(this.offices, code, () => via.findOffice(code));
   }
 
-  commune(code: string): Promise<CommuneEntity | null> {
-    return this.cached(this.communes, code, () => this.reference().findCommune(code));
+  commune(via: ReferenceRepository, code: string): Promise<CommuneEntity | null> {
+    return this.cached(this.communes, code, () => via.findCommune(code));
   }
 
   /** The procedure version in force on `day` (versions are immutable, so a day's answer is too). */
-  procedureInForce(communeCode: string, code: string, day: string): Promise<ProcedureVersionEntity | null> {
-    return this.cached(this.inForce, `${communeCode}|${code}|${day}`, () => this.reference().findProcedureInForce(communeCode, code, day));
+  procedureInForce(via: ReferenceRepository, communeCode: string, code: string, day: string): Promise<ProcedureVersionEntity | null> {
+    return this.cached(this.inForce, `${communeCode}|${code}|${day}`, () => via.findProcedureInForce(communeCode, code, day));
   }
 
   /** A pinned procedure version; versions never change, so the cache never goes stale. */
-  procedure(communeCode: string, versionId: string): Promise<ProcedureDefinition> {
+  procedure(via: ReferenceRepository, communeCode: string, versionId: string): Promise<ProcedureDefinition> {
     return this.cached(this.procedures, versionId, async () => {
-      const v = await this.reference().findProcedureVersion(communeCode, versionId);
+      const v = await via.findProcedureVersion(communeCode, versionId);
       if (!v) throw new Error(`procedure version ${versionId} of commune ${communeCode} not found`);
       return v.definition;
     });
@@ -65,10 +60,6 @@ export class ReferenceCache {
     this.offices.clear();
     this.communes.clear();
     this.inForce.clear();
-  }
-
-  private reference(): ReferenceRepository {
-    return new ReferenceRepository(this.ds.manager);
   }
 
   private cached<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {

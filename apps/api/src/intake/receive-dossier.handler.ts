@@ -34,13 +34,13 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
     const now = this.clock.now();
     const day = toLocalDate(now);
     return this.uow.run(async (tx) => {
-      const office = await this.refs.office(input.officeCode);
+      const office = await this.refs.office(tx.reference, input.officeCode);
       if (!office) {
         throw new DomainValidationError('OFFICE_UNKNOWN', `Không có cơ quan tiếp nhận mã "${input.officeCode}".`, 'officeCode');
       }
-      const receivingCommune = await this.refs.commune(office.communeCode);
+      const receivingCommune = await this.refs.commune(tx.reference, office.communeCode);
       const decidingCode = input.communeCode ?? office.communeCode;
-      const deciding = decidingCode === office.communeCode ? receivingCommune : await this.refs.commune(decidingCode);
+      const deciding = decidingCode === office.communeCode ? receivingCommune : await this.refs.commune(tx.reference, decidingCode);
       if (!deciding || !receivingCommune) {
         throw new DomainValidationError('COMMUNE_UNKNOWN', `Không có xã mã "${decidingCode}".`, 'communeCode');
       }
@@ -52,7 +52,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
           'communeCode',
         );
       }
-      const version = await this.refs.procedureInForce(deciding.code, input.procedureCode, day);
+      const version = await this.refs.procedureInForce(tx.reference, deciding.code, input.procedureCode, day);
       if (!version) {
         throw new DomainValidationError(
           'PROCEDURE_UNKNOWN',
@@ -66,7 +66,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
       const channel = resolveChannel({ stateSecret: input.stateSecret ?? false }, input.handoff);
 
       const profile: OfficeProfile = office.profile;
-      const calendar = await this.refs.forCommune(deciding.code);
+      const calendar = await this.refs.forCommune(tx.reference, deciding.code);
       const countedFrom = calendar.receiptTime(now, profile);
       const dueAt = calendar.dueDate(now, procedure.legalTime, profile);
       const number = await tx.sequences.nextDossierNumber(office.communeCode, office.code, day);

@@ -51,7 +51,7 @@ export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, L
     const idOk = sameSecret(dossier?.applicantIdNumber ?? null, input.idNumber);
     if (!dossier || !(phoneOk || idOk)) throw new NotFoundError(LOOKUP_NOT_FOUND_MESSAGE);
 
-    const procedure = await this.refs.procedure(dossier.communeCode, dossier.procedureVersionId);
+    const procedure = await this.refs.procedure(this.uow.read.reference, dossier.communeCode, dossier.procedureVersionId);
     const events = await this.uow.read.events.listByDossier(dossier.id);
     return {
       code: dossier.code,

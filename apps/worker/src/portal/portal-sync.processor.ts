@@ -33,7 +33,7 @@ export class PortalSyncProcessor {
     }
     const event = await this.uow.read.events.findOne(dossierId, eventSeq);
     if (!event) throw new Error(`event ${eventSeq} of dossier ${dossierId} not found`);
-    const procedure = await this.refs.procedure(communeCode, dossier.procedureVersionId);
+    const procedure = await this.refs.procedure(this.uow.read.reference, communeCode, dossier.procedureVersionId);
     await this.portal.syncDossier(dossierHeader(dossier, procedure));
     await this.portal.appendProgress([progressItem(dossier, event)]);
     return 'synced';

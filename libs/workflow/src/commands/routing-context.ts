@@ -19,9 +19,9 @@ export async function openDossier(
   const dossier = await tx.dossiers.lock(communeCode, dossierId);
   if (!dossier) throw new NotFoundError('Không tìm thấy hồ sơ.', { dossierId });
   const [procedure, calendar, profile] = await Promise.all([
-    refs.procedure(communeCode, dossier.procedureVersionId),
-    refs.forCommune(communeCode),
-    refs.profileOf(dossier.receivingOfficeCode),
+    refs.procedure(tx.reference, communeCode, dossier.procedureVersionId),
+    refs.forCommune(tx.reference, communeCode),
+    refs.profileOf(tx.reference, dossier.receivingOfficeCode),
   ]);
   return { tx, journal: new DossierJournal(tx, dossier), dossier, procedure, calendar, profile, now, actor };
 }
