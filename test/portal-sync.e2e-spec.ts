@@ -2,7 +2,7 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
 import { eventually, startPortalStub, startWorker } from './support/apps';
-import { testEnv, uniqueName } from './support/env';
+import { testEnv } from './support/env';
 
 /**
  * From intake to the national portal: the outbox row written with the dossier is relayed to
@@ -36,7 +36,7 @@ describe('portal sync through the outbox', () => {
   beforeAll(async () => {
     api = await startTestApi('2026-03-02T02:00:00Z');
     stub = await startPortalStub();
-    worker = await startWorker(testEnv(api.dbName, uniqueName('ps'), { PORTAL_URL: `${stub.url}/dvcqg` }));
+    worker = await startWorker(testEnv(api.dbName, api.env.QUEUE_PREFIX, { PORTAL_URL: `${stub.url}/dvcqg` }));
   });
   afterAll(async () => {
     await worker?.close();

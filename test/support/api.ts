@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/app.module';
 import { configureApi } from '../../apps/api/src/bootstrap';
 import { Clock } from '@motcua/workflow';
-import { createTestDatabase, dropTestDatabase } from './database';
+import { createTestDatabase, dropQueuePrefix, dropTestDatabase } from './database';
 import { testEnv, uniqueName } from './env';
 import type { Env } from '@motcua/config';
 
@@ -52,6 +52,7 @@ export async function startTestApi(
     async close() {
       await app.close();
       await dropTestDatabase(dbName);
+      await dropQueuePrefix(env.REDIS_URL, queuePrefix);
     },
   };
 }

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { PG_ADMIN_URL, TEMPLATE_DB, uniqueName } from './env';
 
@@ -29,5 +30,23 @@ export async function dropTestDatabase(name: string): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {
     await admin.end();
+  }
+}
+
+/** Deletes a test file's BullMQ keys, so the shared Redis does not fill up run after run. */
+export async function dropQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // a fault test's private Redis may be gone already: nothing to clean there
+  } finally {
+    redis.disconnect();
   }
 }
