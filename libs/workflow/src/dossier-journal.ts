@@ -39,13 +39,8 @@ export class DossierJournal {
     this.messages.push(message);
   }
 
-  /** Writes the events and messages; returns the new head sequence number. */
+  /** Writes the events, the state and the messages; returns the new head sequence number. */
   async flush(): Promise<number> {
-    const head = await this.tx.events.append(
-      { dossierId: this.dossier.id, communeCode: this.dossier.communeCode, lastSeq: this.dossier.lastSeq, lastHash: this.dossier.lastHash },
-      this.events,
-      this.state,
-    );
     if (!this.dossier.stateSecret) {
       this.events.forEach((e, i) => {
         if (!e.portal) return;
@@ -53,7 +48,12 @@ export class DossierJournal {
         this.messages.push({ communeCode: this.dossier.communeCode, queue: 'portal-sync', jobName: JobName.PortalSync, payload: { ...job } });
       });
     }
-    await this.tx.outbox.add(this.messages);
+    const head = await this.tx.events.append(
+      { dossierId: this.dossier.id, communeCode: this.dossier.communeCode, lastSeq: this.dossier.lastSeq, lastHash: this.dossier.lastHash },
+      this.events,
+      this.state,
+      this.messages,
+    );
     return head.lastSeq;
   }
 }

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { computeEventHash, type DossierState, GENESIS_HASH } from '@motcua/domain';
 import { DossierEventEntity } from '../entities/dossier-event.entity';
 import { ConcurrentModificationError } from './errors';
+import { type OutboxMessage, OutboxRepository } from './outbox.repository';
 
 /** An event about to be appended to a dossier's log. */
 export interface NewDossierEvent {
@@ -28,11 +29,20 @@ export class DossierEventRepository {
   constructor(private readonly m: EntityManager) {}
 
   /**
-   * Appends events after `head` and moves the head (and the dossier's state, when given) in one
-   * statement; returns the new head. Runs inside the caller's transaction.
+   * Appends events after `head`, moves the head (and the dossier's state, when given) and writes
+   * the command's outbox messages, in one statement; returns the new head. Runs inside the
+   * caller's transaction.
    */
-  async append(head: ChainHead, events: readonly NewDossierEvent[], newState?: DossierState): Promise<ChainHead> {
-    if (events.length === 0 && newState === undefined) return head;
+  async append(
+    head: ChainHead,
+    events: readonly NewDossierEvent[],
+    newState?: DossierState,
+    messages: readonly OutboxMessage[] = [],
+  ): Promise<ChainHead> {
+    if (events.length === 0 && newState === undefined) {
+      await new OutboxRepository(this.m).add(messages);
+      return head;
+    }
     let seq = head.lastSeq;
     let prev = head.lastSeq === 0 ? GENESIS_HASH : head.lastHash;
     const values: unknown[] = [];
@@ -45,13 +55,23 @@ export class DossierEventRepository {
       values.push(head.communeCode, head.dossierId, seq, e.type, JSON.stringify(e.payload), e.actor, e.occurredAt, prev, hash);
       prev = hash;
     }
-    // One round trip for the events, the chain head and the state: the hand-off path is
-    // dominated by round trips, not by work in PostgreSQL.
+    const ctes: string[] = [];
+    if (rows.length > 0) {
+      ctes.push(`appended AS (INSERT INTO dossier_events (commune_code, dossier_id, seq, type, payload, actor, occurred_at, prev_hash, hash)
+         VALUES ${rows.join(', ')} RETURNING 1)`);
+    }
+    if (messages.length > 0) {
+      const queued = messages.map((msg) => {
+        const p = values.length;
+        values.push(msg.communeCode, msg.queue, msg.jobName, JSON.stringify(msg.payload));
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4})`;
+      });
+      ctes.push(`queued AS (INSERT INTO outbox (commune_code, queue, job_name, payload) VALUES ${queued.join(', ')} RETURNING 1)`);
+    }
+    // One round trip for the events, the outbox rows, the chain head and the state: the hand-off
+    // path is dominated by round trips (each a costly socket write here), not by PostgreSQL work.
     const n = values.length;
-    const insert = rows.length
-      ? `WITH appended AS (INSERT INTO dossier_events (commune_code, dossier_id, seq, type, payload, actor, occurred_at, prev_hash, hash)
-         VALUES ${rows.join(', ')} RETURNING 1) `
-      : '';
+    const insert = ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : '';
     const [, affected] = (await this.m.query(
       `${insert}UPDATE dossiers SET last_seq = $${n + 2}, last_hash = $${n + 3}, state = coalesce($${n + 5}, state), updated_at = now()
         WHERE id = $${n + 1} AND last_seq = $${n + 4}`,

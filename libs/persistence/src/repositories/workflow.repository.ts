@@ -13,17 +13,22 @@ export class WorkflowRepository {
     await this.m.createQueryBuilder().insert().into(HandoffEntity).values(h).execute();
   }
 
-  /** Locks the hand-off row: a second delivery of the same job waits, then sees the receipt. */
-  async lockHandoff(communeCode: string, id: string): Promise<HandoffEntity | null> {
-    return this.m
-      .createQueryBuilder(HandoffEntity, 'h')
-      .setLock('pessimistic_write')
-      .where('h.id = :id AND h.commune_code = :communeCode', { id, communeCode })
-      .getOne();
-  }
-
-  async markReceived(id: string, at: Date, by: string): Promise<void> {
-    await this.m.query(`UPDATE handoffs SET received_at = $2, received_by = $3 WHERE id = $1`, [id, at, by]);
+  /**
+   * Records the receipt unless it is already there, in one statement. Returns the hand-off as it
+   * was before (null when there is no such hand-off in the commune) and whether this call received
+   * it. The caller holds the dossier's lock, so two deliveries cannot both see it unreceived.
+   */
+  async receive(communeCode: string, id: string, at: Date, by: string): Promise<{ handoff: HandoffEntity; received: boolean } | null> {
+    const rows = (await this.m.query(
+      `WITH before AS (SELECT * FROM handoffs WHERE id = $1 AND commune_code = $2),
+            marked AS (UPDATE handoffs h SET received_at = $3, received_by = $4
+                         FROM before b WHERE h.id = b.id AND b.received_at IS NULL RETURNING h.id)
+       SELECT b.*, EXISTS (SELECT 1 FROM marked) AS now_received FROM before b`,
+      [id, communeCode, at, by],
+    )) as Record<string, unknown>[];
+    if (rows.length === 0) return null;
+    const r = rows[0];
+    return { handoff: toHandoff(r), received: r.now_received === true };
   }
 
   async handoffsOf(communeCode: string, dossierId: string): Promise<HandoffEntity[]> {
@@ -84,4 +89,22 @@ export class WorkflowRepository {
     )) as unknown[];
     return rows.length;
   }
+}
+
+function toHandoff(r: Record<string, unknown>): HandoffEntity {
+  return {
+    id: r.id as string,
+    communeCode: r.commune_code as string,
+    dossierId: r.dossier_id as string,
+    stepKey: r.step_key as string,
+    fromUnit: r.from_unit as string,
+    toUnit: r.to_unit as string,
+    channel: r.channel as HandoffEntity['channel'],
+    reason: (r.reason as string | null) ?? null,
+    sentBy: r.sent_by as string,
+    sentAt: r.sent_at as Date,
+    stepDueAt: (r.step_due_at as Date | null) ?? null,
+    receivedAt: (r.received_at as Date | null) ?? null,
+    receivedBy: (r.received_by as string | null) ?? null,
+  };
 }

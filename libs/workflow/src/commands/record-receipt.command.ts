@@ -27,8 +27,8 @@ export interface RecordReceiptResult {
 }
 
 /**
- * Idempotent on the hand-off id: the hand-off row is locked and a second delivery finds the
- * receipt already there and changes nothing. One transaction writes the receipt, the work item
+ * Idempotent on the hand-off id: under the dossier's lock, the receipt is written only if the
+ * hand-off has none, so a second delivery finds it there and changes nothing. One transaction writes the receipt, the work item
  * (or the result-ready state for the return to the desk) and the HandoffReceived event.
  */
 @CommandHandler(RecordReceiptCommand)
@@ -43,15 +43,15 @@ export class RecordReceiptHandler implements ICommandHandler<RecordReceiptComman
     const now = this.clock.now();
     return this.uow.run(async (tx) => {
       const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.receivedBy, now);
-      const handoff = await tx.workflow.lockHandoff(c.communeCode, c.handoffId);
-      if (!handoff || handoff.dossierId !== c.dossierId) throw new NotFoundError('Không tìm thấy lượt chuyển hồ sơ.', { handoffId: c.handoffId });
+      const found = await tx.workflow.receive(c.communeCode, c.handoffId, now, c.receivedBy);
+      if (!found || found.handoff.dossierId !== c.dossierId) throw new NotFoundError('Không tìm thấy lượt chuyển hồ sơ.', { handoffId: c.handoffId });
+      const { handoff } = found;
       const step = findStep(ctx.procedure, handoff.stepKey);
       if (!step) throw new Error(`step ${handoff.stepKey} is not in the pinned route of dossier ${c.dossierId}`);
-      if (handoff.receivedAt) {
+      if (!found.received) {
         const item = await tx.workflow.findWorkItem(c.communeCode, c.dossierId, handoff.stepKey);
         return { outcome: 'duplicate', step, pending: item?.status === 'pending' };
       }
-      await tx.workflow.markReceived(handoff.id, now, c.receivedBy);
       await applyReceipt(ctx, handoff, c.receivedBy);
       await ctx.journal.flush();
       await failpoint('receipt.before-commit');
