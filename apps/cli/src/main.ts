@@ -5,13 +5,17 @@ import { DataSource } from 'typeorm';
 import { CATALOG_VERSION, DEMO_COMMUNES, PROCEDURE_CATALOG, validateCatalog } from '@motcua/catalog';
 import { EnvValidationError, loadEnv } from '@motcua/config';
 import { DEFAULT_CALENDAR_OVERRIDES } from '@motcua/domain';
-import { dataSourceOptions, runMigrations, seed } from '@motcua/persistence';
+import { dataSourceOptions, IntegrityRepository, runMigrations, seed } from '@motcua/persistence';
 import { ensureDatabase } from './database';
 
 const USAGE = `usage: motcua <command>
   migrate   create the database if missing and apply pending migrations
   seed      migrate, then load the procedure catalog, demo communes and the official calendar
-  start     migrate, seed, then run api + worker (all units) + portal-stub until stopped`;
+  start     migrate, seed, then run api + worker (all units) + portal-stub until stopped
+  verify-chain      check the hash chain of every dossier's event log; names the first broken
+                    link of each broken chain (exit 1 if any)
+  check-invariants  list dossiers in progress with no step in an inbox and no hand-off on its
+                    way, i.e. lost (exit 1 if any)`;
 
 async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<T>): Promise<T> {
   const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
@@ -42,6 +46,28 @@ async function seedAll(url: string): Promise<void> {
     console.log(
       `seed: ${report.communes} communes, ${report.proceduresAdded} procedure versions added, ${report.proceduresKept} kept (catalog ${CATALOG_VERSION})`,
     );
+  });
+}
+
+/** Prints every broken chain; resolves to the process exit code. */
+async function verifyChains(url: string): Promise<number> {
+  return withDataSource(url, async (ds) => {
+    let broken = 0;
+    const checked = await new IntegrityRepository(ds.manager).verifyChains((b) => {
+      broken += 1;
+      console.log(`BROKEN ${b.dossierCode} (dossier ${b.dossierId}): first bad event seq ${b.seq}, ${b.reason}`);
+    });
+    console.log(`${checked} dossier chains checked, ${broken} broken`);
+    return broken > 0 ? 1 : 0;
+  });
+}
+
+async function checkInvariants(url: string): Promise<number> {
+  return withDataSource(url, async (ds) => {
+    const violations = await new IntegrityRepository(ds.manager).strandedDossiers();
+    for (const v of violations) console.log(`LOST ${v.dossierCode}: ${v.rule}`);
+    console.log(`${violations.length} dossier(s) break the invariants`);
+    return violations.length > 0 ? 1 : 0;
   });
 }
 
@@ -87,6 +113,12 @@ async function main(): Promise<void> {
       await migrate(env.DATABASE_URL);
       await seedAll(env.DATABASE_URL);
       startAll();
+      break;
+    case 'verify-chain':
+      process.exitCode = await verifyChains(env.DATABASE_URL);
+      break;
+    case 'check-invariants':
+      process.exitCode = await checkInvariants(env.DATABASE_URL);
       break;
     default:
       console.error(USAGE);

@@ -10,3 +10,4 @@ export * from './repositories/sequence.repository';
 export * from './repositories/workflow.repository';
 export * from './repositories/indicator.repository';
 export * from './seed';
+export * from './repositories/integrity.repository';
