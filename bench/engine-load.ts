@@ -27,11 +27,34 @@ export const PROCEDURE_MIX: Readonly<Record<string, { channel: 'desk' | 'online'
  */
 export const OFFICES: readonly string[] = ['H26.01.01', 'H26.01.02', 'H26.02.01'];
 
+/** Each office's commune: the dossier is posted by that commune's desk account (seed demo data). */
+const OFFICE_COMMUNE: Readonly<Record<string, string>> = { 'H26.01.01': '26734', 'H26.01.02': '26734', 'H26.02.01': '26737' };
+const DEMO_PASSWORD = 'MotCua@2026';
+const tokens = new Map<string, Promise<string>>();
+
+/** The access token of the desk account of the office's commune (logged in once per run). */
+function deskToken(apiUrl: string, officeCode: string): Promise<string> {
+  const username = `motcua.${OFFICE_COMMUNE[officeCode] ?? '26734'}`;
+  let token = tokens.get(username);
+  if (!token) {
+    token = fetch(`${apiUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+    }).then(async (res) => {
+      if (res.status !== 200) throw new Error(`login ${username}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+      return ((await res.json()) as { accessToken: string }).accessToken;
+    });
+    token.catch(() => tokens.delete(username));
+    tokens.set(username, token);
+  }
+  return token;
+}
+
 export interface DossierRequest {
   readonly procedureCode: string;
   readonly officeCode: string;
   readonly channel: 'desk' | 'online';
-  readonly receivedBy: string;
   readonly applicant: { readonly fullName: string; readonly phone: string; readonly idNumber: string };
   readonly options?: readonly string[];
 }
@@ -48,7 +71,6 @@ export function dossierRequest(i: number, procedures: readonly string[]): Dossie
     procedureCode,
     officeCode: OFFICES[Math.floor(i / procedures.length) % OFFICES.length],
     channel: how.channel,
-    receivedBy: 'Trần Thị Bình',
     applicant: {
       fullName: `Nguyễn Văn Thử ${n}`,
       phone: `09${String(n).padStart(8, '0')}`,
@@ -81,9 +103,10 @@ export async function registerCitizens(stubUrl: string, requests: readonly Dossi
 /** POSTs one dossier; returns its id and the response time (ms). */
 async function submitOne(apiUrl: string, body: DossierRequest): Promise<{ id: string; ms: number }> {
   const t0 = nowMs();
+  const token = await deskToken(apiUrl, body.officeCode);
   const res = await fetch(`${apiUrl}/api/dossiers`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });

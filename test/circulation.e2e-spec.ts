@@ -5,7 +5,7 @@ import { startTestApi, type TestApi } from './support/api';
 import { eventually, startPortalStub } from './support/apps';
 import { REDIS_URL, testEnv } from './support/env';
 import { startWorkerProcess, type WorkerProcess } from './support/processes';
-import { completeStep, inInbox, receive, waitForState } from './support/workflow';
+import { completeStep, inInbox, receive, waitForState, expectStatus } from './support/workflow';
 import type { INestApplication } from '@nestjs/common';
 
 /**
@@ -56,29 +56,30 @@ describe('receipts and the electronic-circulation indicator', () => {
     // 1: fully electronic, 2 units and back (3 hand-offs).
     const electronic = await receive(api);
     await inInbox(api.ds, electronic.id, 'xu-ly');
-    await completeStep(api, electronic.id, 'xu-ly').expect(200);
+    await expectStatus(completeStep(api, electronic.id, 'xu-ly'), 200);
     const [sign] = await api.ds.query(`SELECT step_key FROM handoffs WHERE dossier_id = $1 AND to_unit = 'lanh-dao'`, [electronic.id]);
     await inInbox(api.ds, electronic.id, sign.step_key);
-    await completeStep(api, electronic.id, sign.step_key).expect(200);
+    await expectStatus(completeStep(api, electronic.id, sign.step_key), 200);
     await waitForState(api.ds, electronic.id, 'result_ready');
 
     // 2: one hop carried on paper (originals needed), the rest electronic.
     const mixed = await receive(api);
     await inInbox(api.ds, mixed.id, 'xu-ly');
-    await completeStep(api, mixed.id, 'xu-ly', { handoff: { channel: 'paper', reason: 'originals_needed' } }).expect(200);
+    await expectStatus(completeStep(api, mixed.id, 'xu-ly', { handoff: { channel: 'paper', reason: 'originals_needed' } }), 200);
     const [paper] = await api.ds.query(`SELECT channel, reason, received_at IS NOT NULL AS received FROM handoffs WHERE dossier_id = $1 AND from_unit = 'tu-phap'`, [mixed.id]);
     expect(paper).toEqual({ channel: 'paper', reason: 'originals_needed', received: true });
 
     // 3: state secret, paper everywhere and left out of the denominator.
     const secret = await receive(api, { stateSecret: true });
     await inInbox(api.ds, secret.id, 'xu-ly');
-    await completeStep(api, secret.id, 'xu-ly', { handoff: { channel: 'electronic' } }).expect(400);
-    await completeStep(api, secret.id, 'xu-ly').expect(200);
+    await expectStatus(completeStep(api, secret.id, 'xu-ly', { handoff: { channel: 'electronic' } }), 400);
+    await expectStatus(completeStep(api, secret.id, 'xu-ly'), 200);
 
     // Other dossiers of this file (the duplicate test) are fully electronic too.
     const [others] = await api.ds.query(`SELECT count(*)::int AS n FROM dossiers WHERE id NOT IN ($1, $2, $3)`, [electronic.id, mixed.id, secret.id]);
     const to = new Date(Date.now() + 3600_000).toISOString();
-    const res = await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').query({ communeCode: '26734', from, to }).expect(200);
+    const supervisor = `Bearer ${await api.token('giamsat.26734')}`;
+    const res = await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').set('authorization', supervisor).query({ communeCode: '26734', from, to }).expect(200);
     expect(res.body.dossiers).toEqual({
       total: 2 + others.n,
       electronic: 1 + others.n,
@@ -93,17 +94,21 @@ describe('receipts and the electronic-circulation indicator', () => {
     expect(res.body.handoffs.total - res.body.handoffs.electronic).toBe(1);
     expect(res.body.target).toBe(0.9);
 
-    const perDossier = await request(api.app.getHttpServer()).get(`/api/dossiers/${mixed.id}/handoffs`).query({ communeCode: '26734' }).expect(200);
+    const perDossier = await request(api.app.getHttpServer()).get(`/api/dossiers/${mixed.id}/handoffs`).set('authorization', supervisor).expect(200);
     expect(perDossier.body.circulatedElectronically).toBe(false);
     expect(perDossier.body.handoffs.find((x: { channel: string }) => x.channel === 'paper').reason).toBe('Cần bản gốc giấy tờ');
-    const secretView = await request(api.app.getHttpServer()).get(`/api/dossiers/${secret.id}/handoffs`).query({ communeCode: '26734' }).expect(200);
+    const secretView = await request(api.app.getHttpServer()).get(`/api/dossiers/${secret.id}/handoffs`).set('authorization', supervisor).expect(200);
     expect(secretView.body.circulatedElectronically).toBeNull();
 
     const tuPhap = await request(api.app.getHttpServer())
       .get('/api/indicators/electronic-share')
+      .set('authorization', supervisor)
       .query({ communeCode: '26734', from, to, unit: 'lanh-dao' })
       .expect(200);
     expect(tuPhap.body.handoffs.total).toBeGreaterThan(0);
-    await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').query({ communeCode: '26734', from: to, to: from }).expect(400);
+    await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').set('authorization', supervisor).query({ communeCode: '26734', from: to, to: from }).expect(400);
+    // Another commune's supervisor, and an officer, may not read them.
+    await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').set('authorization', `Bearer ${await api.token('giamsat.26737')}`).query({ communeCode: '26734', from, to }).expect(403);
+    await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').set('authorization', `Bearer ${await api.token('tuphap.26734')}`).query({ communeCode: '26734', from, to }).expect(403);
   });
 });

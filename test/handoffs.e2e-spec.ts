@@ -5,7 +5,7 @@ import { startTestApi, type TestApi } from './support/api';
 import { eventually, startPortalStub } from './support/apps';
 import { testEnv } from './support/env';
 import { startWorkerProcess, type WorkerProcess } from './support/processes';
-import { chainOf, completeStep, eventTypes, inInbox, receive, waitForState } from './support/workflow';
+import { chainOf, completeStep, eventTypes, inInbox, receive, waitForState, expectStatus } from './support/workflow';
 
 /**
  * Electronic hand-offs between units, end to end: the real API (in this process), a real worker
@@ -32,11 +32,11 @@ describe('electronic hand-offs (Luân chuyển hồ sơ điện tử)', () => {
   it('routes a dossier desk → Tư pháp → Lãnh đạo → desk, each hop received once, to result ready', async () => {
     const d = await receive(api);
     expect(await inInbox(api.ds, d.id, 'xu-ly')).toEqual({ unit_kind: 'tu-phap', status: 'pending' });
-    const first = await completeStep(api, d.id, 'xu-ly').expect(200);
+    const first = await expectStatus(completeStep(api, d.id, 'xu-ly'), 200);
     expect(first.body).toEqual({ next: 'handoff', toUnits: ['lanh-dao'] });
     const [signStep] = await api.ds.query(`SELECT step_key FROM handoffs WHERE dossier_id = $1 AND to_unit = 'lanh-dao'`, [d.id]);
     await inInbox(api.ds, d.id, signStep.step_key);
-    const last = await completeStep(api, d.id, signStep.step_key).expect(200);
+    const last = await expectStatus(completeStep(api, d.id, signStep.step_key), 200);
     expect(last.body).toEqual({ next: 'return', toUnits: ['van-phong'] });
     await waitForState(api.ds, d.id, 'result_ready');
 
@@ -65,9 +65,9 @@ describe('electronic hand-offs (Luân chuyển hồ sơ điện tử)', () => {
   it('forks the birth group to Công an and BHXH in parallel, issues the card automatically, and joins', async () => {
     const d = await receive(api, { procedureCode: 'lien-thong-khai-sinh', channel: 'online' });
     await inInbox(api.ds, d.id, 'dang-ky-khai-sinh');
-    await completeStep(api, d.id, 'dang-ky-khai-sinh').expect(200);
+    await expectStatus(completeStep(api, d.id, 'dang-ky-khai-sinh'), 200);
     await inInbox(api.ds, d.id, 'ky-giay-khai-sinh');
-    const fork = await completeStep(api, d.id, 'ky-giay-khai-sinh').expect(200);
+    const fork = await expectStatus(completeStep(api, d.id, 'ky-giay-khai-sinh'), 200);
     expect(fork.body).toEqual({ next: 'handoff', toUnits: ['cong-an', 'bhxh'] });
 
     // BHXH's step is automatic: the consumer asks the BHXH stub for the card and completes it.
@@ -80,7 +80,7 @@ describe('electronic hand-offs (Luân chuyển hồ sơ điện tử)', () => {
     const [waiting] = await api.ds.query(`SELECT state, (SELECT count(*)::int FROM handoffs WHERE dossier_id = $1 AND to_unit = 'van-phong' AND from_unit <> 'van-phong') AS returns FROM dossiers WHERE id = $1`, [d.id]);
     expect(waiting).toEqual({ state: 'in_progress', returns: 0 });
 
-    const join = await completeStep(api, d.id, 'dang-ky-thuong-tru').expect(200);
+    const join = await expectStatus(completeStep(api, d.id, 'dang-ky-thuong-tru'), 200);
     expect(join.body).toEqual({ next: 'return', toUnits: ['van-phong'] });
     await waitForState(api.ds, d.id, 'result_ready');
     const cards = (await (await fetch(`${stub.url}/stub/bhxh/cards`)).json()) as { dossierCode: string }[];
@@ -95,9 +95,9 @@ describe('electronic hand-offs (Luân chuyển hồ sơ điện tử)', () => {
   it('skips the units of procedures the citizen did not choose', async () => {
     const d = await receive(api, { procedureCode: 'lien-thong-khai-sinh', channel: 'online', options: ['khai-sinh', 'the-bhyt'] });
     await inInbox(api.ds, d.id, 'dang-ky-khai-sinh');
-    await completeStep(api, d.id, 'dang-ky-khai-sinh').expect(200);
+    await expectStatus(completeStep(api, d.id, 'dang-ky-khai-sinh'), 200);
     await inInbox(api.ds, d.id, 'ky-giay-khai-sinh');
-    const next = await completeStep(api, d.id, 'ky-giay-khai-sinh').expect(200);
+    const next = await expectStatus(completeStep(api, d.id, 'ky-giay-khai-sinh'), 200);
     expect(next.body).toEqual({ next: 'handoff', toUnits: ['bhxh'] });
     await waitForState(api.ds, d.id, 'result_ready');
     const units = await api.ds.query(`SELECT DISTINCT to_unit FROM handoffs WHERE dossier_id = $1`, [d.id]);
@@ -107,32 +107,33 @@ describe('electronic hand-offs (Luân chuyển hồ sơ điện tử)', () => {
   it('refuses to complete a step twice, or a step not in the inbox, with 409 and no change', async () => {
     const d = await receive(api);
     await inInbox(api.ds, d.id, 'xu-ly');
-    await completeStep(api, d.id, 'xu-ly').expect(200);
+    await expectStatus(completeStep(api, d.id, 'xu-ly'), 200);
     const [sign] = await api.ds.query(`SELECT step_key FROM handoffs WHERE dossier_id = $1 AND to_unit = 'lanh-dao'`, [d.id]);
     await inInbox(api.ds, d.id, sign.step_key); // let the worker's receipt land first
     const before = await eventTypes(api.ds, d.id);
-    const again = await completeStep(api, d.id, 'xu-ly').expect(409);
+    const again = await expectStatus(completeStep(api, d.id, 'xu-ly'), 409);
     expect(again.body.rule).toBe('STEP_NOT_PENDING');
-    await completeStep(api, d.id, 'no-such-step').expect(409);
+    await expectStatus(completeStep(api, d.id, 'no-such-step'), 409);
     expect(await eventTypes(api.ds, d.id)).toEqual(before);
-    await completeStep(api, '00000000-0000-4000-8000-000000000000', 'xu-ly').expect(404);
-    await completeStep(api, d.id, 'xu-ly', { communeCode: '26737' }).expect(404);
-    const bad = await completeStep(api, d.id, 'xu-ly', { actor: '' }).expect(400);
-    expect(bad.body.errors[0].field).toBe('actor');
+    await expectStatus(completeStep(api, '00000000-0000-4000-8000-000000000000', 'xu-ly'), 404);
+    const bad = await expectStatus(completeStep(api, d.id, 'xu-ly', { notes: 42 }), 400);
+    expect(bad.body.errors[0].field).toBe('notes');
+    expect(await eventTypes(api.ds, d.id)).toEqual(before);
   });
 
   it('moves an exhausted job to the dead-letter list with its reason, and a replay delivers it once', async () => {
     const put = (mode: string) =>
       fetch(`${stub.url}/stub/fault/bhxh`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode }) });
+    const admin = `Bearer ${await api.token('quantri.26734')}`;
     await put('fail');
     const d = await receive(api, { procedureCode: 'lien-thong-khai-sinh', channel: 'online', options: ['khai-sinh', 'the-bhyt'] });
     await inInbox(api.ds, d.id, 'dang-ky-khai-sinh');
-    await completeStep(api, d.id, 'dang-ky-khai-sinh').expect(200);
+    await expectStatus(completeStep(api, d.id, 'dang-ky-khai-sinh'), 200);
     await inInbox(api.ds, d.id, 'ky-giay-khai-sinh');
-    await completeStep(api, d.id, 'ky-giay-khai-sinh').expect(200);
+    await expectStatus(completeStep(api, d.id, 'ky-giay-khai-sinh'), 200);
 
     const dead = await eventually(async () => {
-      const res = await request(api.app.getHttpServer()).get('/api/dead-letters').query({ queue: 'bhxh' }).expect(200);
+      const res = await request(api.app.getHttpServer()).get('/api/dead-letters').set('authorization', admin).query({ queue: 'bhxh' }).expect(200);
       return res.body.find((j: { data: { dossierId: string } }) => j.data.dossierId === d.id);
     }, 15_000, 'a dead letter');
     expect(dead).toMatchObject({ queue: 'bhxh', name: 'handoff', attemptsMade: 2 });
@@ -141,11 +142,12 @@ describe('electronic hand-offs (Luân chuyển hồ sơ điện tử)', () => {
     expect(await inInbox(api.ds, d.id, 'cap-the-bhyt')).toEqual({ unit_kind: 'bhxh', status: 'pending' });
 
     await put('none');
-    await request(api.app.getHttpServer()).post(`/api/dead-letters/bhxh/${dead.jobId}/replay`).expect(202);
+    await request(api.app.getHttpServer()).post(`/api/dead-letters/bhxh/${dead.jobId}/replay`).set('authorization', `Bearer ${await api.token('tuphap.26734')}`).expect(403);
+    await request(api.app.getHttpServer()).post(`/api/dead-letters/bhxh/${dead.jobId}/replay`).set('authorization', admin).expect(202);
     await waitForState(api.ds, d.id, 'result_ready');
     const receipts = await api.ds.query(`SELECT count(*)::int AS n FROM dossier_events WHERE dossier_id = $1 AND type = 'HandoffReceived' AND payload->>'unit' = 'bhxh'`, [d.id]);
     expect(receipts[0].n).toBe(1);
-    await request(api.app.getHttpServer()).post(`/api/dead-letters/bhxh/${dead.jobId}/replay`).expect(409);
-    await request(api.app.getHttpServer()).post(`/api/dead-letters/nowhere/1/replay`).expect(404);
+    await request(api.app.getHttpServer()).post(`/api/dead-letters/bhxh/${dead.jobId}/replay`).set('authorization', admin).expect(409);
+    await request(api.app.getHttpServer()).post(`/api/dead-letters/nowhere/1/replay`).set('authorization', admin).expect(404);
   });
 });

@@ -10,6 +10,8 @@ import { startTestApi, type TestApi } from './support/api';
 describe('intake (Tiếp nhận hồ sơ)', () => {
   let api: TestApi;
   const server = () => api.app.getHttpServer();
+  /** Requests as the one-stop desk's receptionist of commune 26734. */
+  const desk = async () => request.agent(server()).set('authorization', `Bearer ${await api.token('motcua.26734')}`);
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -23,7 +25,6 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     officeCode: 'H26.01.01',
     channel: 'desk',
     applicant: { fullName: 'Nguyễn Văn An', phone: '0912345678', idNumber: '001090012345', address: 'Thôn Đông, xã Thanh Bình' },
-    receivedBy: 'Trần Thị Bình',
     ...over,
   });
 
@@ -40,7 +41,7 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
   it('receives at the desk and forwards to the first unit in one transaction: dossier, events, outbox rows', async () => {
     api.clock.set('2026-03-02T02:15:00Z'); // Monday 09:15 in Vietnam
     const before = await counts();
-    const res = await request(server()).post('/api/dossiers').send(body()).expect(201);
+    const res = await (await desk()).post('/api/dossiers').send(body()).expect(201);
 
     expect(res.body.code).toBe('H26.01.01-260302-0001');
     expect(res.body.state).toBe('in_progress');
@@ -84,17 +85,18 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
 
   it('numbers dossiers per office and day, gap-free under concurrent intake', async () => {
     api.clock.set('2026-03-03T02:00:00Z');
-    const results = await Promise.all(Array.from({ length: 8 }, () => request(server()).post('/api/dossiers').send(body())));
+    const agent = await desk();
+    const results = await Promise.all(Array.from({ length: 8 }, () => agent.post('/api/dossiers').send(body())));
     const codes = results.map((r) => r.body.code as string).sort();
     expect(results.every((r) => r.status === 201)).toBe(true);
     expect(codes).toEqual(Array.from({ length: 8 }, (_, i) => `H26.01.01-260303-${String(i + 1).padStart(4, '0')}`));
-    const other = await request(server()).post('/api/dossiers').send(body({ officeCode: 'H26.01.02' })).expect(201);
+    const other = await (await desk()).post('/api/dossiers').send(body({ officeCode: 'H26.01.02' })).expect(201);
     expect(other.body.code).toBe('H26.01.02-260303-0001');
   });
 
   it('carries the appointment across the official Tết 2026 schedule', async () => {
     api.clock.set('2026-02-13T03:00:00Z'); // Friday 10:00, the last working day before Tết
-    const res = await request(server()).post('/api/dossiers').send(body()).expect(201);
+    const res = await (await desk()).post('/api/dossiers').send(body()).expect(201);
     // Off Sat 14 – Sun 22 Feb; working days Mon 23, Tue 24, Wed 25.
     expect(res.body.receipt.appointmentAt).toBe(new Date('2026-02-25T17:00:00+07:00').toISOString());
   });
@@ -102,18 +104,18 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
   it('applies the 15:00 cut-off to same-day procedures', async () => {
     const sameDay = { procedureCode: 'chung-thuc-ban-sao-tu-ban-chinh' };
     api.clock.set('2026-03-04T07:59:00Z'); // Wednesday 14:59
-    const early = await request(server()).post('/api/dossiers').send(body(sameDay)).expect(201);
+    const early = await (await desk()).post('/api/dossiers').send(body(sameDay)).expect(201);
     expect(early.body.receipt.appointmentAt).toBe(new Date('2026-03-04T17:00:00+07:00').toISOString());
     api.clock.set('2026-03-04T08:00:00Z'); // 15:00
-    const late = await request(server()).post('/api/dossiers').send(body(sameDay)).expect(201);
+    const late = await (await desk()).post('/api/dossiers').send(body(sameDay)).expect(201);
     expect(late.body.receipt.appointmentAt).toBe(new Date('2026-03-05T17:00:00+07:00').toISOString());
   });
 
   it('counts an online dossier sent on a Saturday night from the next working period', async () => {
     api.clock.set('2026-03-07T15:00:00Z'); // Saturday 22:00
-    const res = await request(server())
+    const res = await (await desk())
       .post('/api/dossiers')
-      .send(body({ channel: 'online', resultDelivery: 'online', receivedBy: 'Cổng Dịch vụ công quốc gia' }))
+      .send(body({ channel: 'online', resultDelivery: 'online' }))
       .expect(201);
     const [row] = await api.ds.query(`SELECT counted_from, channel FROM dossiers WHERE id = $1`, [res.body.id]);
     expect(new Date(row.counted_from).toISOString()).toBe(new Date('2026-03-09T07:30:00+07:00').toISOString());
@@ -125,14 +127,14 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
 
   it('receives by post and records the channel and result delivery', async () => {
     api.clock.set('2026-03-09T03:00:00Z');
-    const res = await request(server()).post('/api/dossiers').send(body({ channel: 'post', resultDelivery: 'post' })).expect(201);
+    const res = await (await desk()).post('/api/dossiers').send(body({ channel: 'post', resultDelivery: 'post' })).expect(201);
     expect(res.body.receipt.channel).toBe('Qua dịch vụ bưu chính công ích');
     expect(res.body.receipt.resultDelivery).toBe('Qua dịch vụ bưu chính công ích');
   });
 
   it('receives for another commune of the province and records both', async () => {
     api.clock.set('2026-03-09T03:00:00Z');
-    const res = await request(server()).post('/api/dossiers').send(body({ communeCode: '26737' })).expect(201);
+    const res = await (await desk()).post('/api/dossiers').send(body({ communeCode: '26737' })).expect(201);
     const [row] = await api.ds.query(`SELECT commune_code, receiving_commune_code, receiving_office_code FROM dossiers WHERE id = $1`, [res.body.id]);
     expect(row).toEqual({ commune_code: '26737', receiving_commune_code: '26734', receiving_office_code: 'H26.01.01' });
     expect(res.body.receipt.decidingCommune).toBe('Xã Phú Hòa');
@@ -141,7 +143,7 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
 
   it('pins the inter-agency options the citizen chose', async () => {
     api.clock.set('2026-03-09T03:00:00Z');
-    const res = await request(server())
+    const res = await (await desk())
       .post('/api/dossiers')
       .send(body({ procedureCode: 'lien-thong-khai-sinh', channel: 'online', options: ['the-bhyt', 'khai-sinh'] }))
       .expect(201);
@@ -152,7 +154,7 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
   it('sends state-secret dossiers on paper only and never to the portal: no outbox row', async () => {
     api.clock.set('2026-03-09T03:00:00Z');
     const before = await counts();
-    const res = await request(server()).post('/api/dossiers').send(body({ stateSecret: true })).expect(201);
+    const res = await (await desk()).post('/api/dossiers').send(body({ stateSecret: true })).expect(201);
     const after = await counts();
     expect(after.dossiers - before.dossiers).toBe(1);
     expect(after.outbox - before.outbox).toBe(0);
@@ -161,7 +163,7 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     expect(handoffs).toEqual([{ channel: 'paper', reason: 'state_secret', received_at: expect.any(Date) }]);
     const items = await api.ds.query(`SELECT unit_kind, status FROM work_items WHERE dossier_id = $1`, [res.body.id]);
     expect(items).toEqual([{ unit_kind: 'tu-phap', status: 'pending' }]);
-    const refused = await request(server())
+    const refused = await (await desk())
       .post('/api/dossiers')
       .send(body({ stateSecret: true, handoff: { channel: 'electronic' } }))
       .expect(400);
@@ -170,14 +172,14 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
 
   it('records a paper hand-off with its reason, and refuses one without', async () => {
     api.clock.set('2026-03-09T03:00:00Z');
-    const res = await request(server())
+    const res = await (await desk())
       .post('/api/dossiers')
       .send(body({ handoff: { channel: 'paper', reason: 'originals_needed', note: 'Bản chính giấy khai sinh' } }))
       .expect(201);
     const [h] = await api.ds.query(`SELECT channel, reason, sent_at = received_at AS same FROM handoffs WHERE dossier_id = $1`, [res.body.id]);
     expect(h).toEqual({ channel: 'paper', reason: 'originals_needed', same: true });
     const before = await counts();
-    const refused = await request(server()).post('/api/dossiers').send(body({ handoff: { channel: 'paper' } })).expect(400);
+    const refused = await (await desk()).post('/api/dossiers').send(body({ handoff: { channel: 'paper' } })).expect(400);
     expect(refused.body.errors[0].field).toBe('handoff.reason');
     expect(await counts()).toEqual(before);
   });
@@ -202,7 +204,7 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     it.each(cases)('refuses %s', async (_name, over, fields, rule) => {
       api.clock.set('2026-03-10T03:00:00Z');
       const before = await counts();
-      const res = await request(server()).post('/api/dossiers').send(body(over)).expect(400);
+      const res = await (await desk()).post('/api/dossiers').send(body(over)).expect(400);
       expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual([...fields].sort());
       for (const e of res.body.errors) expect(typeof e.message).toBe('string');
       expect(res.body.rule).toBe(rule);
@@ -212,14 +214,14 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     it('refuses a commune of another province', async () => {
       await api.ds.query(`INSERT INTO communes (code, name, province_code, province_name) VALUES ('01001', 'Phường Phúc Xá', '01', 'Thành phố Hà Nội')`);
       const before = await counts();
-      const res = await request(server()).post('/api/dossiers').send(body({ communeCode: '01001' })).expect(400);
+      const res = await (await desk()).post('/api/dossiers').send(body({ communeCode: '01001' })).expect(400);
       expect(res.body.rule).toBe('COMMUNE_OUTSIDE_PROVINCE');
       expect(res.body.errors[0].field).toBe('communeCode');
       expect(await counts()).toEqual(before);
     });
 
     it('answers malformed JSON with a 400, not a 500', async () => {
-      const res = await request(server()).post('/api/dossiers').set('content-type', 'application/json').send('{"procedureCode":');
+      const res = await (await desk()).post('/api/dossiers').set('content-type', 'application/json').send('{"procedureCode":');
       expect(res.status).toBe(400);
     });
   });

@@ -11,12 +11,12 @@ describe('public lookup (Tra cứu hồ sơ)', () => {
     api = await startTestApi('2026-03-02T02:00:00Z');
     const res = await request(server())
       .post('/api/dossiers')
+      .set('authorization', `Bearer ${await api.token('motcua.26734')}`)
       .send({
         procedureCode: 'dang-ky-thuong-tru',
         officeCode: 'H26.01.01',
         channel: 'desk',
         applicant: { fullName: 'Phạm Thị Dung', phone: '0987654321', idNumber: '001190054321' },
-        receivedBy: 'Trần Thị Bình',
       })
       .expect(201);
     code = res.body.code;

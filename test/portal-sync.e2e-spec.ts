@@ -15,15 +15,15 @@ describe('portal sync through the outbox', () => {
   let worker: INestApplicationContext;
   const server = () => api.app.getHttpServer();
 
-  const receive = (over: Record<string, unknown> = {}) =>
+  const receive = async (over: Record<string, unknown> = {}) =>
     request(server())
       .post('/api/dossiers')
+      .set('authorization', `Bearer ${await api.token('dvcqg.26734')}`)
       .send({
         procedureCode: 'cap-giay-xac-nhan-tinh-trang-hon-nhan',
         officeCode: 'H26.01.01',
         channel: 'online',
         applicant: { fullName: 'Hoàng Văn Em', phone: '0911222333' },
-        receivedBy: 'Cổng Dịch vụ công quốc gia',
         ...over,
       })
       .expect(201);

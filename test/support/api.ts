@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import request from 'supertest';
+import { DEMO_PASSWORD } from '@motcua/catalog';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/app.module';
 import { configureApi } from '../../apps/api/src/bootstrap';
@@ -25,6 +27,8 @@ export class FixedClock extends Clock {
 /** The real API on its own database, listening on an ephemeral port. */
 export interface TestApi {
   readonly app: INestApplication;
+  /** An access token of a seeded demo account (`motcua.26734`, `tuphap.26734`…), cached. */
+  token(username: string): Promise<string>;
   readonly env: Env;
   readonly ds: DataSource;
   readonly clock: FixedClock;
@@ -43,8 +47,24 @@ export async function startTestApi(
   const env = testEnv(dbName, queuePrefix, extraEnv);
   const app = configureApi(await NestFactory.create(ApiModule.forRoot({ env, clock }), { logger: ['error', 'warn'] }));
   await app.init();
+  const tokens = new Map<string, Promise<string>>();
+  const token = (username: string): Promise<string> => {
+    let t = tokens.get(username);
+    if (!t) {
+      t = request(app.getHttpServer())
+        .post('/api/auth/login')
+        .send({ username, password: DEMO_PASSWORD })
+        .then((res) => {
+          if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+          return res.body.accessToken as string;
+        });
+      tokens.set(username, t);
+    }
+    return t;
+  };
   return {
     app,
+    token,
     env,
     ds: app.get(DataSource),
     clock,

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import 'tsconfig-paths/register';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { CATALOG_VERSION, DEMO_COMMUNES, PROCEDURE_CATALOG } from '@motcua/catalog';
+import { CATALOG_VERSION, DEMO_COMMUNES, DEMO_PASSWORD, DEMO_USERS, PROCEDURE_CATALOG } from '@motcua/catalog';
 import { DEFAULT_CALENDAR_OVERRIDES } from '@motcua/domain';
 import { dataSourceOptions, runMigrations, seed } from '@motcua/persistence';
 import { databaseUrl, PG_ADMIN_URL } from './env';
@@ -32,6 +32,8 @@ export default async function globalSetup(): Promise<void> {
       communes: DEMO_COMMUNES,
       procedures: PROCEDURE_CATALOG,
       calendarOverrides: DEFAULT_CALENDAR_OVERRIDES,
+      users: DEMO_USERS,
+      usersPassword: DEMO_PASSWORD,
     });
   } finally {
     await ds.destroy();

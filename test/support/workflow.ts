@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request, { type Response } from 'supertest';
 import type { DataSource } from 'typeorm';
 import { eventually } from './apps';
 import type { TestApi } from './api';
@@ -6,15 +6,21 @@ import type { TestApi } from './api';
 /** Applicant data the population-database stub knows (it registers these demo citizens at start). */
 export const KNOWN_CITIZEN = { fullName: 'Nguyễn Văn An', idNumber: '001090012345', phone: '0912345678' };
 
+/** Demo account of a unit of commune 26734 (`tuphap.26734`…), as the seed creates them. */
+export function userOf(unit: string, communeCode = '26734'): string {
+  const login = unit === 'van-phong' ? 'motcua' : unit === 'lanh-dao' ? 'lanhdao' : unit.replace('-', '');
+  return `${login}.${communeCode}`;
+}
+
 export async function receive(api: TestApi, over: Record<string, unknown> = {}): Promise<{ id: string; code: string }> {
   const res = await request(api.app.getHttpServer())
     .post('/api/dossiers')
+    .set('authorization', `Bearer ${await api.token('motcua.26734')}`)
     .send({
       procedureCode: 'cap-giay-xac-nhan-tinh-trang-hon-nhan',
       officeCode: 'H26.01.01',
       channel: 'desk',
       applicant: KNOWN_CITIZEN,
-      receivedBy: 'Trần Thị Bình',
       ...over,
     });
   if (res.status !== 201) throw new Error(`intake answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -33,10 +39,21 @@ export function inInbox(ds: DataSource, dossierId: string, stepKey: string, time
   );
 }
 
-export function completeStep(api: TestApi, dossierId: string, stepKey: string, body: Record<string, unknown> = {}) {
+/**
+ * Completes a step as an officer of the unit whose inbox holds it (or as `as`, to test refusals).
+ */
+export async function completeStep(api: TestApi, dossierId: string, stepKey: string, body: Record<string, unknown> = {}, as?: string) {
+  const [item] = await api.ds.query(`SELECT unit_kind FROM work_items WHERE dossier_id = $1 AND step_key = $2`, [dossierId, stepKey]);
+  const username = as ?? userOf(item?.unit_kind ?? 'tu-phap');
   return request(api.app.getHttpServer())
     .post(`/api/dossiers/${dossierId}/steps/${stepKey}/complete`)
-    .send({ communeCode: '26734', actor: 'Lê Văn Tư', ...body });
+    .set('authorization', `Bearer ${await api.token(username)}`)
+    .send(body);
+}
+
+/** GET with a demo account's token. */
+export async function getAs(api: TestApi, username: string, path: string) {
+  return request(api.app.getHttpServer()).get(path).set('authorization', `Bearer ${await api.token(username)}`);
 }
 
 export function waitForState(ds: DataSource, dossierId: string, state: string, timeoutMs = 15_000): Promise<true> {
@@ -61,4 +78,11 @@ export async function chainOf(ds: DataSource, dossierId: string) {
        FROM dossier_events WHERE dossier_id = $1 ORDER BY seq`,
     [dossierId],
   );
+}
+
+/** Awaits a request and checks its status, printing the body when it differs. */
+export async function expectStatus(pending: Promise<Response>, status: number): Promise<Response> {
+  const res = await pending;
+  if (res.status !== status) throw new Error(`expected HTTP ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res;
 }

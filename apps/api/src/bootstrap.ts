@@ -28,6 +28,7 @@ export function configureApi(app: INestApplication): INestApplication {
     .setTitle('MotCua API')
     .setDescription('Tiếp nhận, luân chuyển và tra cứu hồ sơ thủ tục hành chính cấp xã.')
     .setVersion('0.1.0')
+    .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
   return app;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { CATALOG_VERSION, DEMO_COMMUNES, PROCEDURE_CATALOG, validateCatalog } from '@motcua/catalog';
+import { CATALOG_VERSION, DEMO_COMMUNES, DEMO_PASSWORD, DEMO_USERS, PROCEDURE_CATALOG, validateCatalog } from '@motcua/catalog';
 import { EnvValidationError, loadEnv } from '@motcua/config';
 import { DEFAULT_CALENDAR_OVERRIDES } from '@motcua/domain';
 import { dataSourceOptions, IntegrityRepository, runMigrations, seed } from '@motcua/persistence';
@@ -42,6 +42,8 @@ async function seedAll(url: string): Promise<void> {
       communes: DEMO_COMMUNES,
       procedures: PROCEDURE_CATALOG,
       calendarOverrides: DEFAULT_CALENDAR_OVERRIDES,
+      users: DEMO_USERS,
+      usersPassword: DEMO_PASSWORD,
     });
     console.log(
       `seed: ${report.communes} communes, ${report.proceduresAdded} procedure versions added, ${report.proceduresKept} kept (catalog ${CATALOG_VERSION})`,

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
 
 /**
  * Environment variables, validated at start (STYLE.md habit 7). Every process reads the same
@@ -58,6 +58,26 @@ export class Env {
   /** Electronic identifier of the province's TTHC system at the portal (madonvi). */
   @IsString()
   PORTAL_UNIT_CODE = '000.00.00.H26';
+
+  /**
+   * Secret that signs the API's access tokens (HS256). The default is for development only; set
+   * your own, the same for every API process.
+   */
+  @IsString()
+  @Length(16, 512, { message: 'JWT_SECRET must be 16 to 512 characters' })
+  JWT_SECRET = 'motcua-development-secret-change-me';
+
+  /** Lifetime of an access token, in seconds (a working day by default). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(60)
+  AUTH_TOKEN_TTL_S = 9 * 3600;
+
+  /** Failed or successful logins allowed per client address and username in 15 minutes. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT = 10;
 
   /** Public lookups allowed per client address and minute. */
   @Transform(({ value }) => Number(value))

@@ -11,3 +11,5 @@ export * from './repositories/workflow.repository';
 export * from './repositories/indicator.repository';
 export * from './seed';
 export * from './repositories/integrity.repository';
+export * from './repositories/user.repository';
+export * from './password';

@@ -1,4 +1,5 @@
-import { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { hashPassword } from './password';
 import { canonicalJson, type CalendarOverride, DEFAULT_OFFICE_PROFILE, type OfficeProfile, type ProcedureDefinition } from '@motcua/domain';
 
 /** A commune as the seed loads it: its offices and its units. */
@@ -11,12 +12,24 @@ export interface CommuneSeed {
   readonly units: readonly { kind: string; name: string }[];
 }
 
+/** A user account as the seed creates it. */
+export interface UserSeed {
+  readonly username: string;
+  readonly fullName: string;
+  readonly communeCode: string;
+  readonly roles: readonly string[];
+  readonly units: readonly string[];
+}
+
 /** Everything the seed command writes. */
 export interface SeedData {
   readonly catalogVersion: string;
   readonly communes: readonly CommuneSeed[];
   readonly procedures: readonly ProcedureDefinition[];
   readonly calendarOverrides: readonly CalendarOverride[];
+  /** Demo accounts, all with `usersPassword`; existing accounts keep their password. */
+  readonly users?: readonly UserSeed[];
+  readonly usersPassword?: string;
 }
 
 /** A published procedure version was changed in the catalog without a new version number. */
@@ -33,6 +46,8 @@ export interface SeedReport {
  * (dossiers pin them): an unchanged version is kept, a changed one without a new number is refused.
  */
 export async function seed(ds: DataSource, data: SeedData): Promise<SeedReport> {
+  // One scrypt hash (~0.5 s here) for all demo accounts: they share the documented demo password.
+  const passwordHash = data.users?.length && data.usersPassword ? await hashPassword(data.usersPassword) : null;
   return ds.transaction(async (m) => {
     const report: SeedReport = { communes: 0, proceduresAdded: 0, proceduresKept: 0 };
     for (const c of data.communes) {
@@ -50,6 +65,13 @@ export async function seed(ds: DataSource, data: SeedData): Promise<SeedReport> 
           [c.code, o.year, o.source, JSON.stringify(o)],
         );
       }
+    }
+    for (const u of data.users ?? []) {
+      await m.query(
+        `INSERT INTO users (commune_code, username, full_name, roles, unit_kinds, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (username) DO UPDATE SET full_name = EXCLUDED.full_name, roles = EXCLUDED.roles, unit_kinds = EXCLUDED.unit_kinds`,
+        [u.communeCode, u.username, u.fullName, u.roles, u.units, passwordHash],
+      );
     }
     return report;
   });

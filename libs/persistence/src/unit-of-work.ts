@@ -5,6 +5,7 @@ import { IndicatorRepository } from './repositories/indicator.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { ReferenceRepository } from './repositories/reference.repository';
 import { SequenceRepository } from './repositories/sequence.repository';
+import { UserRepository } from './repositories/user.repository';
 import { WorkflowRepository } from './repositories/workflow.repository';
 
 /** The repositories of one transaction. */
@@ -16,6 +17,7 @@ export class TransactionScope {
   readonly reference: ReferenceRepository;
   readonly workflow: WorkflowRepository;
   readonly indicators: IndicatorRepository;
+  readonly users: UserRepository;
 
   constructor(m: EntityManager) {
     this.dossiers = new DossierRepository(m);
@@ -25,6 +27,7 @@ export class TransactionScope {
     this.reference = new ReferenceRepository(m);
     this.workflow = new WorkflowRepository(m);
     this.indicators = new IndicatorRepository(m);
+    this.users = new UserRepository(m);
   }
 }
 

@@ -9,3 +9,4 @@ export * from './commands/complete-step.command';
 export * from './commands/record-receipt.command';
 export * from './workflow.module';
 export * from './failpoints';
+export * from './access';

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { IsString, Matches } from 'class-validator';
 import { describeLegalTime, type LegalTime, NotFoundError } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
+import { Public } from '../auth/actor';
 
 class CatalogQueryDto {
   @ApiProperty({ example: '26734' })
@@ -25,6 +26,7 @@ class ProcedureView {
 }
 
 @ApiTags('Danh mục thủ tục')
+@Public()
 @Controller('procedures')
 export class CatalogController {
   constructor(private readonly uow: UnitOfWork) {}

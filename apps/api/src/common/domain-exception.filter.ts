@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { type Response } from 'express';
 import { ConflictError, DomainError, DomainValidationError, ForbiddenError, IllegalTransitionError, NotFoundError } from '@motcua/domain';
 import { ConcurrentModificationError } from '@motcua/persistence';
+import { UnauthenticatedError } from '../auth/errors';
 
 function statusOf(e: DomainError): number {
+  if (e instanceof UnauthenticatedError) return HttpStatus.UNAUTHORIZED;
   if (e instanceof DomainValidationError) return HttpStatus.BAD_REQUEST;
   if (e instanceof IllegalTransitionError || e instanceof ConcurrentModificationError || e instanceof ConflictError) return HttpStatus.CONFLICT;
   if (e instanceof NotFoundError) return HttpStatus.NOT_FOUND;

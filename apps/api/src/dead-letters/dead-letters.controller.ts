@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/actor';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ConflictError, NotFoundError } from '@motcua/domain';
@@ -31,6 +32,8 @@ function queueOf(name: string): QueueName {
  * cause is fixed; the consumers are idempotent, so a replay never applies anything twice.
  */
 @ApiTags('Vận hành')
+@ApiBearerAuth()
+@Roles('admin', 'supervisor')
 @Controller('dead-letters')
 export class DeadLettersController {
   constructor(private readonly queues: QueueRegistry) {}

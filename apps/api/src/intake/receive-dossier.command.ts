@@ -1,9 +1,14 @@
-import { ReceiveDossierDto } from './receive-dossier.dto';
+import type { ActingUser } from '@motcua/workflow';
+import type { ReceiveDossierDto } from './receive-dossier.dto';
 import { ReceiptSlip } from './receipt-slip';
 
 /** Tiếp nhận hồ sơ: one dossier received at the desk, by post, or online. */
 export class ReceiveDossierCommand {
-  constructor(readonly input: ReceiveDossierDto) {}
+  constructor(
+    readonly input: ReceiveDossierDto,
+    /** The receiving officer (or the portal's service account for online dossiers). */
+    readonly actor: ActingUser,
+  ) {}
 }
 
 /** What intake answers: the dossier's identity and the content of its receipt slip. */

@@ -140,9 +140,4 @@ export class ReceiveDossierDto {
   @ValidateNested()
   @Type(() => HandoffRequestDto)
   handoff?: HandoffRequestDto;
-
-  @ApiProperty({ example: 'Trần Thị Bình', description: 'Cán bộ tiếp nhận' })
-  @IsString({ message: 'Tên cán bộ tiếp nhận phải là chuỗi ký tự.' })
-  @Length(2, 200, { message: 'Tên cán bộ tiếp nhận phải dài từ 2 đến 200 ký tự.' })
-  receivedBy: string;
 }

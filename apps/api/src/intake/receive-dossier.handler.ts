@@ -12,7 +12,7 @@ import {
   transition,
 } from '@motcua/domain';
 import { type DossierEntity, type NewDossier, UnitOfWork } from '@motcua/persistence';
-import { Clock, DossierEvents, DossierJournal, handOff, ReferenceCache, resolveChannel } from '@motcua/workflow';
+import { assertMayAct, Clock, DossierEvents, DossierJournal, handOff, ReferenceCache, resolveChannel } from '@motcua/workflow';
 import { buildReceiptSlip } from './receipt-slip';
 import { ReceiveDossierCommand, type ReceiveDossierResult } from './receive-dossier.command';
 
@@ -30,7 +30,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
     private readonly clock: Clock,
   ) {}
 
-  async execute({ input }: ReceiveDossierCommand): Promise<ReceiveDossierResult> {
+  async execute({ input, actor }: ReceiveDossierCommand): Promise<ReceiveDossierResult> {
     const now = this.clock.now();
     const day = toLocalDate(now);
     return this.uow.run(async (tx) => {
@@ -38,6 +38,8 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
       if (!office) {
         throw new DomainValidationError('OFFICE_UNKNOWN', `Không có cơ quan tiếp nhận mã "${input.officeCode}".`, 'officeCode');
       }
+      // The desk receives at the offices of its own commune (for any commune of the province).
+      assertMayAct(actor, office.communeCode);
       const receivingCommune = await this.refs.commune(tx.reference, office.communeCode);
       const decidingCode = input.communeCode ?? office.communeCode;
       const deciding = decidingCode === office.communeCode ? receivingCommune : await this.refs.commune(tx.reference, decidingCode);
@@ -96,7 +98,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
         components: input.components ?? [...procedure.components],
         setsCount: input.setsCount ?? 1,
         feeAmount: String(procedure.fee.amount),
-        receivedBy: input.receivedBy.trim(),
+        receivedBy: actor.name,
         receivedAt: now,
         countedFrom,
         dueAt,

@@ -3,8 +3,10 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { LookupDossierQuery } from './lookup-dossier.query';
 import { LookupDossierDto, LookupResultView } from './lookup.dto';
+import { Public } from '../auth/actor';
 
 @ApiTags('Tra cứu công khai')
+@Public()
 @Controller('public')
 export class LookupController {
   constructor(private readonly queries: QueryBus) {}

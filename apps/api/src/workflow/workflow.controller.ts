@@ -1,14 +1,22 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { NotFoundError, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
+import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ForbiddenError, NotFoundError, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
-import { CompleteStepCommand, type CompleteStepResult, PAPER_REASON_LABELS, type PaperReason } from '@motcua/workflow';
-import { CommuneQueryDto, CompleteStepDto } from './complete-step.dto';
+import { type ActingUser, assertMayAct, CompleteStepCommand, type CompleteStepResult, PAPER_REASON_LABELS, type PaperReason } from '@motcua/workflow';
+import { type Actor, CurrentActor, Roles } from '../auth/actor';
+import { CompleteStepDto } from './complete-step.dto';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
+/** The acting user of a request: supervisors and administrators act above the units. */
+export function actingUser(actor: Actor): ActingUser {
+  const aboveUnits = actor.roles.some((r) => r === 'supervisor' || r === 'admin');
+  return { name: actor.fullName, communeCode: actor.communeCode, units: aboveUnits ? 'any' : actor.units };
+}
+
 @ApiTags('Luân chuyển hồ sơ')
+@ApiBearerAuth()
 @Controller('dossiers/:id')
 export class WorkflowController {
   constructor(
@@ -18,23 +26,40 @@ export class WorkflowController {
 
   @Post('steps/:stepKey/complete')
   @HttpCode(200)
+  @Roles('officer', 'leader', 'reception')
   @ApiOperation({
     summary: 'Hoàn thành bước xử lý và chuyển hồ sơ sang bước tiếp theo',
     description: 'Một giao dịch: đánh dấu xong bước, ghi sự kiện, chuyển sang các đơn vị của giai đoạn sau (song song nếu rẽ nhánh), chờ đủ các nhánh, hoặc chuyển kết quả về Bộ phận Một cửa.',
   })
   @ApiOkResponse({ description: '`next`: handoff, wait (chờ nhánh song song) hoặc return (về Một cửa)' })
   @ApiConflictResponse({ description: 'Bước không chờ xử lý, hoặc hồ sơ không ở trạng thái đang xử lý' })
-  @ApiNotFoundResponse({ description: 'Không có hồ sơ này trong xã' })
-  complete(@Param('id', uuid) id: string, @Param('stepKey') stepKey: string, @Body() body: CompleteStepDto): Promise<CompleteStepResult> {
-    return this.commands.execute(new CompleteStepCommand(body.communeCode, id, stepKey, body.actor, body.notes, body.handoff));
+  @ApiForbiddenResponse({ description: 'Hồ sơ của xã khác, hoặc bước của đơn vị khác' })
+  @ApiNotFoundResponse({ description: 'Không có hồ sơ này' })
+  async complete(
+    @Param('id', uuid) id: string,
+    @Param('stepKey') stepKey: string,
+    @Body() body: CompleteStepDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<CompleteStepResult> {
+    const dossier = await this.uow.read.dossiers.findAnyById(id);
+    if (!dossier) throw new NotFoundError('Không tìm thấy hồ sơ.');
+    return this.commands.execute(new CompleteStepCommand(dossier.communeCode, id, stepKey, actingUser(actor), body.notes, body.handoff));
   }
 
   @Get('handoffs')
   @ApiOperation({ summary: 'Các lượt chuyển hồ sơ giữa các đơn vị, điện tử hay bản giấy' })
-  async handoffs(@Param('id', uuid) id: string, @Query() q: CommuneQueryDto) {
-    const dossier = await this.uow.read.dossiers.findById(q.communeCode, id);
+  @ApiForbiddenResponse({ description: 'Hồ sơ của xã khác, hoặc không qua đơn vị của tài khoản' })
+  async handoffs(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+    const dossier = await this.uow.read.dossiers.findAnyById(id);
     if (!dossier) throw new NotFoundError('Không tìm thấy hồ sơ.');
-    const rows = await this.uow.read.workflow.handoffsOf(q.communeCode, id);
+    const rows = await this.uow.read.workflow.handoffsOf(dossier.communeCode, id);
+    const user = actingUser(actor);
+    assertMayAct(user, dossier.communeCode);
+    // An officer sees the dossiers that passed through one of their units, nothing else.
+    const units = user.units;
+    if (units !== 'any' && !rows.some((h) => units.includes(h.toUnit) || units.includes(h.fromUnit))) {
+      throw new ForbiddenError('Hồ sơ không qua đơn vị của tài khoản.');
+    }
     const name = (u: string) => UNIT_REGISTRY[u as UnitKind]?.name ?? u;
     return {
       dossierCode: dossier.code,

@@ -11,6 +11,7 @@ import {
   RecordReceiptCommand,
   type RecordReceiptResult,
   StepNotPendingError,
+  systemActor,
 } from '@motcua/workflow';
 import type { AutomaticSteps } from './automatic-steps';
 
@@ -67,7 +68,7 @@ export class HandoffProcessor {
     try {
       const actor = step.automatic ? `Hệ thống – ${step.automatic}` : `Cán bộ tự động – ${this.unit}`;
       await this.commands.execute<CompleteStepCommand, CompleteStepResult>(
-        new CompleteStepCommand(communeCode, dossierId, step.key, actor, undefined, undefined, result),
+        new CompleteStepCommand(communeCode, dossierId, step.key, systemActor(actor), undefined, undefined, result),
       );
       return 'completed';
     } catch (e) {

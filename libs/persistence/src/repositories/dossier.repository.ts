@@ -34,6 +34,11 @@ export class DossierRepository {
       .getOne();
   }
 
+  /** Any commune: the caller checks access (the API answers 403 for another commune's dossier). */
+  async findAnyById(id: string): Promise<DossierEntity | null> {
+    return this.m.findOne(DossierEntity, { where: { id } });
+  }
+
   /** Any commune: the public lookup and the desk of another commune find dossiers by code. */
   async findByCode(code: string): Promise<DossierEntity | null> {
     return this.m.findOne(DossierEntity, { where: { code } });

@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { judgeTimeliness, nextProgress, toPortalStatus, transition, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
+import { type ActingUser, assertMayAct } from '../access';
 import { Clock } from '../clock';
 import { StepNotPendingError } from '../errors';
 import { DossierEvents, type HandoffRequest } from '../events';
@@ -14,7 +15,7 @@ export class CompleteStepCommand {
     readonly communeCode: string,
     readonly dossierId: string,
     readonly stepKey: string,
-    readonly actor: string,
+    readonly actor: ActingUser,
     readonly notes?: string,
     /** How the next hand-off travels; electronic unless the officer carries it on paper. */
     readonly handoff?: HandoffRequest,
@@ -45,13 +46,15 @@ export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand,
   async execute(c: CompleteStepCommand): Promise<CompleteStepResult> {
     const now = this.clock.now();
     return this.uow.run(async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor, now);
+      assertMayAct(c.actor, c.communeCode);
+      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
       transition(ctx.dossier.state, 'completeStep');
       const channel = resolveChannel(ctx.dossier, c.handoff);
       const items = await tx.workflow.workItemsOf(c.communeCode, c.dossierId);
       const item = items.find((w) => w.stepKey === c.stepKey);
       const step = findStep(ctx.procedure, c.stepKey);
       if (!item || item.status === 'done' || item.status === 'cancelled' || !step) throw new StepNotPendingError(c.stepKey);
+      assertMayAct(c.actor, c.communeCode, item.unitKind);
 
       await tx.workflow.completeWorkItem(item.id, now);
       ctx.journal.record(
@@ -65,7 +68,7 @@ export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand,
           state: ctx.dossier.state,
           portalStatus: toPortalStatus(ctx.dossier.state),
         },
-        c.actor,
+        c.actor.name,
         now,
         { portal: true },
       );
