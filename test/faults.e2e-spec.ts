@@ -132,5 +132,22 @@ describe('faults: nothing lost, nothing applied twice', () => {
     // …and not merely after timeouts and retries: no job failed on the way.
     expect(w.log).not.toMatch(/attempt \d+ failed/);
   });
+
+  it('delivers the jobs of a new database on a Redis that still holds an old one\'s (outbox ids restart at 1)', async () => {
+    await worker();
+    const old = await receive(api);
+    await inInbox(api.ds, old.id, 'xu-ly');
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    // A fresh database, same Redis and queue prefix: its first outbox rows have ids 1, 2, …
+    const fresh = await startTestApi('live', api.env.QUEUE_PREFIX, { REDIS_URL: redis.url });
+    try {
+      workers.push(await startWorkerProcess(testEnv(fresh.dbName, api.env.QUEUE_PREFIX, { REDIS_URL: redis.url, STUBS_URL: stub.url })));
+      const d = await receive(fresh);
+      await inInbox(fresh.ds, d.id, 'xu-ly', 15_000);
+    } finally {
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+      await fresh.close();
+    }
+  });
 });
 

@@ -13,22 +13,28 @@ export interface OutboxRelayOptions {
 
 interface OutboxRow {
   id: string;
+  created_at: Date;
   queue: QueueName;
   job_name: string;
   payload: Record<string, unknown>;
 }
 
-/** The BullMQ job id of an outbox row; a re-send with the same id is a no-op. */
-export function outboxJobId(outboxId: string): string {
-  return `ob-${outboxId}`;
+/**
+ * The BullMQ job id of an outbox row; a re-send of the same row has the same id and is a no-op.
+ * The row's creation time is part of it: outbox ids restart at 1 in a new database, and a Redis
+ * that still holds the old `ob-1` (kept a day for this very dedupe) would silently drop the new
+ * row's job.
+ */
+export function outboxJobId(outboxId: string, createdAt: Date): string {
+  return `ob-${outboxId}-${createdAt.getTime().toString(36)}`;
 }
 
 /**
  * Moves outbox rows to BullMQ (DESIGN.md §4.1). Woken by LISTEN/NOTIFY on every committed insert,
  * with polling only as a backstop. Rows are locked (SKIP LOCKED, so several relays share the
- * work), added with jobId = outbox id, and marked sent in the same transaction: a crash before
- * the commit re-sends them, and BullMQ drops the duplicate id. While Redis is down the add fails
- * fast, the transaction rolls back, and the rows wait.
+ * work), added with the job id of {@link outboxJobId}, and marked sent in the same transaction: a
+ * crash before the commit re-sends them, and BullMQ drops the duplicate id. While Redis is down
+ * the add fails fast, the transaction rolls back, and the rows wait.
  */
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
@@ -121,7 +127,7 @@ export class OutboxRelay {
   private async moveBatch(): Promise<number> {
     return this.ds.transaction(async (m) => {
       const rows = (await m.query(
-        `SELECT id, queue, job_name, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, created_at, queue, job_name, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize],
       )) as OutboxRow[];
       if (rows.length === 0) return 0;
@@ -133,7 +139,7 @@ export class OutboxRelay {
             batch.map((r) => ({
               name: r.job_name,
               data: { ...r.payload, outboxId: String(r.id) },
-              opts: { jobId: outboxJobId(String(r.id)) },
+              opts: { jobId: outboxJobId(String(r.id), r.created_at) },
             })),
           ),
         ),
