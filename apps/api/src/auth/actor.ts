@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Role } from '@motcua/catalog';
+import type { ActingUser } from '@motcua/workflow';
 
 /** Người dùng đã đăng nhập — the authenticated caller, as the access token carries it. */
 export interface Actor {
@@ -9,6 +10,15 @@ export interface Actor {
   readonly communeCode: string;
   readonly roles: readonly Role[];
   readonly units: readonly string[];
+}
+
+/**
+ * The caller as the workflow commands see it: supervisors and administrators act above the units
+ * (never across communes); everyone else within their own units.
+ */
+export function actingUser(actor: Actor): ActingUser {
+  const aboveUnits = actor.roles.some((r) => r === 'supervisor' || r === 'admin');
+  return { name: actor.fullName, communeCode: actor.communeCode, units: aboveUnits ? 'any' : actor.units };
 }
 
 export const IS_PUBLIC = 'motcua:public';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { assertMayAct } from '@motcua/workflow';
-import { type Actor, CurrentActor, Roles } from '../auth/actor';
+import { type Actor, actingUser, CurrentActor, Roles } from '../auth/actor';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { DomainValidationError, NotFoundError, UNIT_KINDS, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
@@ -47,7 +47,7 @@ export class IndicatorsController {
       'Tính lại từ nhật ký sự kiện. Mức hồ sơ: hồ sơ tiếp nhận trong kỳ có ít nhất một lượt chuyển, mọi lượt đều điện tử; hồ sơ mật không tính. Mức lượt chuyển: các lượt chuyển trong kỳ.',
   })
   async electronicShare(@Query() q: ElectronicShareQueryDto, @CurrentActor() actor: Actor) {
-    assertMayAct({ name: actor.fullName, communeCode: actor.communeCode, units: 'any' }, q.communeCode);
+    assertMayAct(actingUser(actor), q.communeCode);
     const from = new Date(q.from);
     const to = new Date(q.to);
     if (!(from < to)) throw new DomainValidationError('PERIOD', 'Đầu kỳ phải trước cuối kỳ.', 'to');

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { type Actor, CurrentActor, Roles } from '../auth/actor';
+import { type Actor, actingUser, CurrentActor, Roles } from '../auth/actor';
 import { ReceiveDossierCommand, type ReceiveDossierResult } from './receive-dossier.command';
 import { ReceiveDossierDto } from './receive-dossier.dto';
 import { ReceiptSlip } from './receipt-slip';
@@ -30,6 +30,6 @@ export class IntakeController {
   @ApiBadRequestResponse({ description: 'Dữ liệu không hợp lệ; `errors` nêu từng trường sai. Không có gì được ghi.' })
   @ApiForbiddenResponse({ description: 'Nơi tiếp nhận thuộc xã khác với tài khoản' })
   receive(@Body() body: ReceiveDossierDto, @CurrentActor() actor: Actor): Promise<ReceiveDossierResult> {
-    return this.commands.execute(new ReceiveDossierCommand(body, { name: actor.fullName, communeCode: actor.communeCode, units: actor.units }));
+    return this.commands.execute(new ReceiveDossierCommand(body, actingUser(actor)));
   }
 }

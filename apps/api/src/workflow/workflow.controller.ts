@@ -3,17 +3,11 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ForbiddenError, NotFoundError, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
-import { type ActingUser, assertMayAct, CompleteStepCommand, type CompleteStepResult, PAPER_REASON_LABELS, type PaperReason } from '@motcua/workflow';
-import { type Actor, CurrentActor, Roles } from '../auth/actor';
+import { assertMayAct, CompleteStepCommand, type CompleteStepResult, PAPER_REASON_LABELS, type PaperReason } from '@motcua/workflow';
+import { type Actor, actingUser, CurrentActor, Roles } from '../auth/actor';
 import { CompleteStepDto } from './complete-step.dto';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
-
-/** The acting user of a request: supervisors and administrators act above the units. */
-export function actingUser(actor: Actor): ActingUser {
-  const aboveUnits = actor.roles.some((r) => r === 'supervisor' || r === 'admin');
-  return { name: actor.fullName, communeCode: actor.communeCode, units: aboveUnits ? 'any' : actor.units };
-}
 
 @ApiTags('Luân chuyển hồ sơ')
 @ApiBearerAuth()
