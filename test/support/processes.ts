@@ -21,6 +21,8 @@ export class WorkerProcess {
   constructor(env: Env, extra: Record<string, string> = {}) {
     const vars: Record<string, string> = { ...(process.env as Record<string, string>) };
     for (const [k, v] of Object.entries(env)) vars[k] = String(v);
+    // Readiness is read from the "outbox relay running" line, logged at the `log` level.
+    vars.LOG_LEVEL = 'log';
     Object.assign(vars, extra);
     delete vars.NODE_OPTIONS; // the test runner's ESM flag is not for the app
     this.child = spawn(process.execPath, [builtEntry('worker')], { env: vars, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -34,6 +36,7 @@ export class WorkerProcess {
 
   /** Resolves when `text` appears in the output; rejects if the process exits first. */
   waitFor(text: string, timeoutMs = 20_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
     return new Promise((resolve, reject) => {
       const timer = setInterval(() => {
         if (this.output.includes(text)) {
@@ -44,7 +47,6 @@ export class WorkerProcess {
           reject(new Error(`worker never printed "${text}" (exit ${this.child.exitCode}); output:\n${this.output.slice(-3000)}`));
         }
       }, 25);
-      const until = Date.now() + timeoutMs;
     });
   }
 
@@ -68,6 +70,11 @@ export class WorkerProcess {
 /** Starts a worker and waits until its consumers run. */
 export async function startWorkerProcess(env: Env, extra: Record<string, string> = {}): Promise<WorkerProcess> {
   const w = new WorkerProcess(env, extra);
-  await w.waitFor('outbox relay running');
+  try {
+    await w.waitFor('outbox relay running');
+  } catch (e) {
+    await w.kill(); // never leave a process behind a failed start
+    throw e;
+  }
   return w;
 }

@@ -1,14 +1,13 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EnvValidationError, loadEnv } from '@motcua/config';
+import { createLogger, EnvValidationError, loadEnv } from '@motcua/config';
 import { migrateDatabase } from '@motcua/persistence';
 import { ApiModule } from './app.module';
-import { configureApi, logLevels } from './bootstrap';
+import { configureApi } from './bootstrap';
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const logger = new ConsoleLogger('api', { json: env.LOG_JSON === 'true', logLevels: logLevels(env.LOG_LEVEL) });
+  const logger = createLogger('api', env);
   if (env.MIGRATIONS_RUN === 'true') {
     const applied = await migrateDatabase(env.DATABASE_URL);
     if (applied.length > 0) logger.log(`migrations applied: ${applied.join(', ')}`);

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EnvValidationError, loadEnv } from '@motcua/config';
+import { createLogger, EnvValidationError, loadEnv } from '@motcua/config';
 import { PortalStubModule } from './portal-stub.module';
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const logger = new ConsoleLogger('portal-stub', { json: env.LOG_JSON === 'true' });
+  const logger = createLogger('portal-stub', env);
   const app = await NestFactory.create(PortalStubModule, { logger });
   app.enableShutdownHooks();
   await app.listen(env.PORTAL_STUB_PORT, env.HOST);

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EnvValidationError, loadEnv } from '@motcua/config';
+import { createLogger, EnvValidationError, loadEnv } from '@motcua/config';
 import { migrateDatabase } from '@motcua/persistence';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const logger = new ConsoleLogger('worker', { json: env.LOG_JSON === 'true' });
+  const logger = createLogger('worker', env);
   // Before the context exists: its bootstrap starts consumers that need the schema.
   if (env.MIGRATIONS_RUN === 'true') await migrateDatabase(env.DATABASE_URL);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), { logger, abortOnError: false });
