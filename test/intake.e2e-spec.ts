@@ -32,7 +32,8 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     const [row] = await api.ds.query(`SELECT
       (SELECT count(*) FROM dossiers)::int AS dossiers,
       (SELECT count(*) FROM dossier_events)::int AS events,
-      (SELECT count(*) FROM outbox)::int AS outbox,
+      (SELECT count(*) FROM outbox WHERE queue <> 'deadlines')::int AS outbox,
+      (SELECT count(*) FROM outbox WHERE queue = 'deadlines')::int AS deadlines,
       (SELECT coalesce(sum(last_value), 0) FROM dossier_code_sequences)::int AS codes,
       (SELECT coalesce(sum(last_value), 0) FROM tracking_book_sequences)::int AS book`);
     return row;
@@ -62,6 +63,15 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     expect(after.dossiers - before.dossiers).toBe(1);
     expect(after.events - before.events).toBe(2);
     expect(after.outbox - before.outbox).toBe(2);
+    // The desk's reminder one working day before the appointment, and the due-time check.
+    const deadlines = await api.ds.query(
+      `SELECT payload->>'kind' AS kind, run_at FROM outbox WHERE queue = 'deadlines' AND payload->>'dossierId' = $1 ORDER BY run_at`,
+      [res.body.id],
+    );
+    expect(deadlines).toEqual([
+      { kind: 'dossier-due-soon', run_at: new Date('2026-03-04T17:00:00+07:00') },
+      { kind: 'dossier-due', run_at: new Date('2026-03-05T17:00:00+07:00') },
+    ]);
 
     const events = await api.ds.query(
       `SELECT dossier_id AS "dossierId", seq, type, payload, actor, occurred_at AS "occurredAt", prev_hash AS "prevHash", hash
@@ -73,7 +83,7 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     expect(events[0].payload).not.toHaveProperty('phone');
     expect(JSON.stringify(events[0].payload)).not.toContain('0912345678');
     expect(verifyChain(events)).toBeUndefined();
-    const outbox = await api.ds.query(`SELECT queue, job_name, payload FROM outbox ORDER BY id DESC LIMIT 2`);
+    const outbox = await api.ds.query(`SELECT queue, job_name, payload FROM outbox WHERE queue <> 'deadlines' ORDER BY id DESC LIMIT 2`);
     const [handoff] = await api.ds.query(`SELECT id FROM handoffs WHERE dossier_id = $1`, [res.body.id]);
     expect(outbox).toEqual(
       expect.arrayContaining([
@@ -151,13 +161,15 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     expect(row).toEqual({ options: ['khai-sinh', 'the-bhyt'], route_version: 1, procedure_code: 'lien-thong-khai-sinh' });
   });
 
-  it('sends state-secret dossiers on paper only and never to the portal: no outbox row', async () => {
+  it('sends state-secret dossiers on paper only and never to the portal: no message but its own deadlines', async () => {
     api.clock.set('2026-03-09T03:00:00Z');
     const before = await counts();
     const res = await (await desk()).post('/api/dossiers').send(body({ stateSecret: true })).expect(201);
     const after = await counts();
     expect(after.dossiers - before.dossiers).toBe(1);
     expect(after.outbox - before.outbox).toBe(0);
+    // Deadline reminders stay inside the system: the dossier's two and the paper-received step's warning.
+    expect(after.deadlines - before.deadlines).toBe(3);
     expect(res.body.state).toBe('in_progress');
     const handoffs = await api.ds.query(`SELECT channel, reason, received_at FROM handoffs WHERE dossier_id = $1`, [res.body.id]);
     expect(handoffs).toEqual([{ channel: 'paper', reason: 'state_secret', received_at: expect.any(Date) }]);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Env } from '@motcua/config';
+import type { Clock } from '@motcua/workflow';
 import { PortalStubModule } from '../../apps/portal-stub/src/portal-stub.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 
@@ -14,8 +15,8 @@ export async function startPortalStub(): Promise<{ app: INestApplication; url: s
 }
 
 /** The worker (outbox relay and consumers) in this process, against the test's database and prefix. */
-export async function startWorker(env: Env): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(WorkerModule.forRoot(env), { logger: ['error'] });
+export async function startWorker(env: Env, clock?: Clock): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(WorkerModule.forRoot(env, clock), { logger: ['error'] });
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import request, { type Response } from 'supertest';
 import type { DataSource } from 'typeorm';
 import { eventually } from './apps';
@@ -45,10 +46,30 @@ export function inInbox(ds: DataSource, dossierId: string, stepKey: string, time
 export async function completeStep(api: TestApi, dossierId: string, stepKey: string, body: Record<string, unknown> = {}, as?: string) {
   const [item] = await api.ds.query(`SELECT unit_kind FROM work_items WHERE dossier_id = $1 AND step_key = $2`, [dossierId, stepKey]);
   const username = as ?? userOf(item?.unit_kind ?? 'tu-phap');
+  // The leader's step completes only with a signature on the result.
+  if (item?.unit_kind === 'lanh-dao') return signResult(api, dossierId, body, username);
   return request(api.app.getHttpServer())
     .post(`/api/dossiers/${dossierId}/steps/${stepKey}/complete`)
     .set('authorization', `Bearer ${await api.token(username)}`)
     .send(body);
+}
+
+/** A stand-in result document: its name and the SHA-256 of some bytes. */
+export function resultDocument(text = 'Kết quả giải quyết') {
+  return { name: 'Ket-qua.pdf', sha256: createHash('sha256').update(text).digest('hex'), mediaType: 'application/pdf', sizeBytes: text.length };
+}
+
+/** The leader approves and signs the result (the signing step). */
+export async function signResult(api: TestApi, dossierId: string, body: Record<string, unknown> = {}, as = 'lanhdao.26734') {
+  return request(api.app.getHttpServer())
+    .post(`/api/dossiers/${dossierId}/sign`)
+    .set('authorization', `Bearer ${await api.token(as)}`)
+    .send({ document: resultDocument(), ...body });
+}
+
+/** POST with a demo account's token. */
+export async function postAs(api: TestApi, username: string, path: string, body: Record<string, unknown> = {}) {
+  return request(api.app.getHttpServer()).post(path).set('authorization', `Bearer ${await api.token(username)}`).send(body);
 }
 
 /** GET with a demo account's token. */

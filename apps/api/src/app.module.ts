@@ -20,6 +20,11 @@ import { LookupDossierHandler } from './lookup/lookup-dossier.query';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { WorkflowController } from './workflow/workflow.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuditMiddleware } from './audit/audit.middleware';
+import { InboxController } from './inbox/inbox.controller';
+import { SignaturesController } from './signatures/signatures.controller';
+import { DossierController } from './dossiers/dossier.controller';
 import { producerConnection, QueueRegistry } from '@motcua/messaging';
 
 /** Options tests use to swap the clock. */
@@ -51,6 +56,7 @@ export class ApiModule implements NestModule {
         }),
       )
       .forRoutes({ path: 'auth/login', method: RequestMethod.POST });
+    consumer.apply(AuditMiddleware).forRoutes('*path');
   }
 
   static forRoot({ env, clock }: ApiModuleOptions): DynamicModule {
@@ -60,10 +66,23 @@ export class ApiModule implements NestModule {
         CqrsModule.forRoot(),
         TerminusModule,
         TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, {}, env.DATABASE_POOL_SIZE)),
-        WorkflowModule.forRoot(clock),
+        WorkflowModule.forRoot(clock, env.SIGNING_KEY_PASSPHRASE),
         JwtModule.register({ secret: env.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AuthController, IntakeController, WorkflowController, LookupController, CatalogController, IndicatorsController, DeadLettersController, HealthController],
+      controllers: [
+        AuthController,
+        IntakeController,
+        DossierController,
+        WorkflowController,
+        InboxController,
+        SignaturesController,
+        AuditController,
+        LookupController,
+        CatalogController,
+        IndicatorsController,
+        DeadLettersController,
+        HealthController,
+      ],
       providers: [
         { provide: Env, useValue: env },
         // Operations only (dead letters); the write path never talks to Redis inside a request.

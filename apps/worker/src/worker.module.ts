@@ -11,7 +11,7 @@ export class WorkerModule {
   static forRoot(env: Env, clock?: Clock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CqrsModule.forRoot(), TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, {}, env.DATABASE_POOL_SIZE)), WorkflowModule.forRoot(clock)],
+      imports: [CqrsModule.forRoot(), TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, {}, env.DATABASE_POOL_SIZE)), WorkflowModule.forRoot(clock, env.SIGNING_KEY_PASSPHRASE)],
       providers: [{ provide: Env, useValue: env }, WorkerService],
     };
   }

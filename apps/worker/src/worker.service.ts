@@ -8,7 +8,9 @@ import { Env } from '@motcua/config';
 import { isUnitKind, UNIT_KINDS, type UnitKind } from '@motcua/domain';
 import { consumerConnection, OutboxRelay, producerConnection, type QueueName, QueueRegistry } from '@motcua/messaging';
 import { UnitOfWork } from '@motcua/persistence';
-import { ReferenceCache } from '@motcua/workflow';
+import { Clock, ReferenceCache } from '@motcua/workflow';
+import { DeadlineProcessor } from './deadlines/deadline.processor';
+import { DeadlineSweeper } from './deadlines/deadline-sweeper';
 import { HandoffSweeper } from './handoff-sweeper';
 import { PortalClient } from './portal/portal-client';
 import { PortalSyncProcessor } from './portal/portal-sync.processor';
@@ -28,7 +30,8 @@ export function parseUnits(value: string): UnitKind[] {
 
 /**
  * The worker process (DESIGN.md §4): one BullMQ consumer per unit named in UNITS, the portal-sync
- * consumer, the outbox relay and the hand-off sweeper. Several worker processes may run side by
+ * consumer, the deadline checker (delayed jobs plus a periodic sweep), the outbox relay and the
+ * hand-off sweeper. Several worker processes may run side by
  * side (one per unit, or several per busy unit): the relay and the sweeper claim rows with SKIP
  * LOCKED, and BullMQ shares the jobs.
  */
@@ -40,6 +43,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly connections: Redis[] = [];
   private relay?: OutboxRelay;
   private sweeper?: HandoffSweeper;
+  private deadlineSweeper?: DeadlineSweeper;
   private queues?: QueueRegistry;
 
   constructor(
@@ -48,6 +52,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly commands: CommandBus,
     private readonly uow: UnitOfWork,
     private readonly refs: ReferenceCache,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,6 +65,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     await this.relay.start();
     this.sweeper = new HandoffSweeper(this.uow, this.env.HANDOFF_RESEND_AFTER_MS);
     this.sweeper.start();
+    this.deadlineSweeper = new DeadlineSweeper(this.uow, this.commands, this.clock, this.env.DEADLINE_SWEEP_MS);
+    this.deadlineSweeper.start();
 
     const stubs = { baseUrl: this.env.STUBS_URL, timeoutMs: 10_000 };
     const automatic = new AutomaticSteps(new PaymentClient(stubs), new PopulationClient(stubs), new BhxhClient(stubs));
@@ -79,7 +86,9 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       }),
     );
     this.consume('portal-sync', (job) => portal.process(job), 4);
-    this.logger.log(`outbox relay running; consuming units ${units.join(', ')} and portal-sync`);
+    const deadlines = new DeadlineProcessor(this.commands);
+    this.consume('deadlines', (job) => deadlines.process(job), 4);
+    this.logger.log(`outbox relay running; consuming units ${units.join(', ')}, portal-sync and deadlines`);
   }
 
   private consume(queue: QueueName, processor: Processor, concurrency: number): void {
@@ -103,6 +112,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
     await this.sweeper?.stop();
+    await this.deadlineSweeper?.stop();
     await Promise.all(this.workers.map((w) => w.close()));
     for (const c of this.connections) c.disconnect();
     await this.queues?.close();

@@ -67,6 +67,20 @@ export class Env {
   @Length(16, 512, { message: 'JWT_SECRET must be 16 to 512 characters' })
   JWT_SECRET = 'motcua-development-secret-change-me';
 
+  /**
+   * Passphrase that encrypts the communes' signing keys at rest (the private keys that sign
+   * results). The default is for development only; losing it means issuing new keys.
+   */
+  @IsString()
+  @Length(16, 512, { message: 'SIGNING_KEY_PASSPHRASE must be 16 to 512 characters' })
+  SIGNING_KEY_PASSPHRASE = 'motcua-development-signing-passphrase';
+
+  /** How often the worker looks for overdue dossiers and expired supplement deadlines the delayed jobs missed. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  DEADLINE_SWEEP_MS = 60_000;
+
   /** Lifetime of an access token, in seconds (a working day by default). */
   @Transform(({ value }) => Number(value))
   @IsInt()

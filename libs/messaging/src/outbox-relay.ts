@@ -17,6 +17,7 @@ interface OutboxRow {
   queue: QueueName;
   job_name: string;
   payload: Record<string, unknown>;
+  run_at: Date | null;
 }
 
 /**
@@ -127,7 +128,7 @@ export class OutboxRelay {
   private async moveBatch(): Promise<number> {
     return this.ds.transaction(async (m) => {
       const rows = (await m.query(
-        `SELECT id, created_at, queue, job_name, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, created_at, queue, job_name, payload, run_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize],
       )) as OutboxRow[];
       if (rows.length === 0) return 0;
@@ -139,7 +140,10 @@ export class OutboxRelay {
             batch.map((r) => ({
               name: r.job_name,
               data: { ...r.payload, outboxId: String(r.id) },
-              opts: { jobId: outboxJobId(String(r.id), r.created_at) },
+              opts: {
+                jobId: outboxJobId(String(r.id), r.created_at),
+                ...(r.run_at ? { delay: Math.max(0, r.run_at.getTime() - Date.now()) } : {}),
+              },
             })),
           ),
         ),

@@ -4,7 +4,7 @@ import { UNIT_KINDS, type UnitKind } from '@motcua/domain';
  * One place owns the queue wiring (STYLE.md, after immich): every queue name, every job name and
  * the payload each job carries. Jobs carry ids only; consumers reload state from PostgreSQL.
  */
-export const CONNECTOR_QUEUES = ['portal-sync'] as const;
+export const CONNECTOR_QUEUES = ['portal-sync', 'deadlines'] as const;
 export type ConnectorQueue = (typeof CONNECTOR_QUEUES)[number];
 
 /** Units are queues by kind, not by commune: one pool of workers per kind serves every commune. */
@@ -17,6 +17,8 @@ export enum JobName {
   PortalSync = 'portal-sync',
   /** Deliver a dossier to a unit: record the receipt and put the step in the unit's inbox. */
   Handoff = 'handoff',
+  /** A deadline's moment came (reminder, due time, the citizen's supplement deadline). */
+  Deadline = 'deadline',
 }
 
 /** Payload of {@link JobName.PortalSync}: the dossier and the event that changed it. */
@@ -31,4 +33,22 @@ export interface HandoffJob {
   readonly handoffId: string;
   readonly dossierId: string;
   readonly communeCode: string;
+}
+
+/**
+ * What a deadline job checks when it fires (a delayed job, DESIGN.md §4.3):
+ * - `step-due-soon`: warn the unit that a step is nearly due;
+ * - `dossier-due-soon`: warn the desk one working day before the dossier is due;
+ * - `dossier-due`: mark the dossier overdue and escalate to the supervisors;
+ * - `supplement-due`: the citizen's deadline to supplement passed: reject.
+ */
+export type DeadlineKind = 'step-due-soon' | 'dossier-due-soon' | 'dossier-due' | 'supplement-due';
+
+/** Payload of {@link JobName.Deadline}; `dueAt` is the deadline it was scheduled for (ISO). */
+export interface DeadlineJob {
+  readonly dossierId: string;
+  readonly communeCode: string;
+  readonly kind: DeadlineKind;
+  readonly dueAt: string;
+  readonly stepKey?: string;
 }

@@ -13,3 +13,6 @@ export * from './seed';
 export * from './repositories/integrity.repository';
 export * from './repositories/user.repository';
 export * from './password';
+export * from './repositories/casework.repository';
+export * from './repositories/signing.repository';
+export * from './repositories/audit.repository';

@@ -1,4 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditRepository } from './repositories/audit.repository';
+import { CaseworkRepository } from './repositories/casework.repository';
+import { SigningRepository } from './repositories/signing.repository';
 import { DossierEventRepository } from './repositories/dossier-event.repository';
 import { DossierRepository } from './repositories/dossier.repository';
 import { IndicatorRepository } from './repositories/indicator.repository';
@@ -18,6 +21,9 @@ export class TransactionScope {
   readonly workflow: WorkflowRepository;
   readonly indicators: IndicatorRepository;
   readonly users: UserRepository;
+  readonly casework: CaseworkRepository;
+  readonly signing: SigningRepository;
+  readonly audit: AuditRepository;
 
   constructor(m: EntityManager) {
     this.dossiers = new DossierRepository(m);
@@ -28,6 +34,9 @@ export class TransactionScope {
     this.workflow = new WorkflowRepository(m);
     this.indicators = new IndicatorRepository(m);
     this.users = new UserRepository(m);
+    this.casework = new CaseworkRepository(m);
+    this.signing = new SigningRepository(m);
+    this.audit = new AuditRepository(m);
   }
 }
 

@@ -5,6 +5,8 @@ import { ForbiddenError } from '@motcua/domain';
  * an automatic step), which may act everywhere. One helper decides (STYLE.md habit 6).
  */
 export interface ActingUser {
+  /** The user's id (work items are assigned to it); `null` for the system. */
+  readonly id: string | null;
   /** Name written in the event log and on the forms. */
   readonly name: string;
   /** The user's commune; `null` for the system. */
@@ -14,7 +16,7 @@ export interface ActingUser {
 }
 
 export function systemActor(name: string): ActingUser {
-  return { name, communeCode: null, units: 'any' };
+  return { id: null, name, communeCode: null, units: 'any' };
 }
 
 /** May this user act on a dossier of `communeCode`, for `unit`? Throws 403 if not. */

@@ -8,6 +8,20 @@ export const DossierEvents = {
   HandoffReceived: 'HandoffReceived',
   StepCompleted: 'StepCompleted',
   ResultReady: 'ResultReady',
+  WorkItemTaken: 'WorkItemTaken',
+  WorkItemReassigned: 'WorkItemReassigned',
+  DocumentsAttached: 'DocumentsAttached',
+  SupplementRequested: 'SupplementRequested',
+  SupplementReceived: 'SupplementReceived',
+  SupplementExpired: 'SupplementExpired',
+  RejectedAfterAppraisal: 'RejectedAfterAppraisal',
+  ResultSigned: 'ResultSigned',
+  ApologyIssued: 'ApologyIssued',
+  ResultReturned: 'ResultReturned',
+  Withdrawn: 'Withdrawn',
+  StepDueSoon: 'StepDueSoon',
+  DossierDueSoon: 'DossierDueSoon',
+  DossierOverdue: 'DossierOverdue',
 } as const;
 
 /** The step key of the last hand-off of every route: back to the one-stop desk with the result. */

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  isTerminal,
+  judgeTimeliness,
   type OfficeProfile,
   type ProcedureDefinition,
   type RouteStep,
@@ -12,6 +14,7 @@ import { JobName, type HandoffJob } from '@motcua/messaging';
 import type { DossierEntity, HandoffEntity, TransactionScope } from '@motcua/persistence';
 import type { DossierJournal } from './dossier-journal';
 import { paperReasonRequired, stateSecretPaperOnly } from './errors';
+import { scheduleStepWarning } from './deadlines';
 import { DossierEvents, type HandoffRequest, RETURN_TO_DESK_STEP } from './events';
 
 /** Everything a routing decision needs inside one command's transaction. */
@@ -121,13 +124,23 @@ export async function applyReceipt(ctx: RoutingContext, handoff: HandoffEntity, 
     receivedBy,
     ctx.now,
   );
+  // A dossier stopped meanwhile (rejected, withdrawn) takes the receipt and nothing more.
+  if (isTerminal(ctx.dossier.state)) return;
   if (handoff.stepKey === RETURN_TO_DESK_STEP) {
     const state = transition(ctx.dossier.state, 'markResultReady');
     ctx.journal.setState(state);
     ctx.dossier.state = state;
-    ctx.journal.record(DossierEvents.ResultReady, { state, portalStatus: toPortalStatus(state) }, receivedBy, ctx.now, { portal: true });
+    await ctx.tx.dossiers.markResolved(ctx.dossier.id, ctx.now);
+    ctx.journal.record(
+      DossierEvents.ResultReady,
+      { state, portalStatus: toPortalStatus(state), timeliness: judgeTimeliness(ctx.now, ctx.dossier.originalDueAt) },
+      receivedBy,
+      ctx.now,
+      { portal: true },
+    );
     return;
   }
+  if (handoff.stepDueAt) scheduleStepWarning(ctx, handoff.stepKey, ctx.now, handoff.stepDueAt);
   await ctx.tx.workflow.insertWorkItem({
     communeCode: handoff.communeCode,
     dossierId: handoff.dossierId,

@@ -4,6 +4,12 @@ import { UnitOfWork } from '@motcua/persistence';
 import { Clock, SystemClock } from './clock';
 import { CompleteStepHandler } from './commands/complete-step.command';
 import { RecordReceiptHandler } from './commands/record-receipt.command';
+import { CheckDeadlineHandler } from './commands/check-deadline.command';
+import { IssueApologyHandler, RejectDossierHandler, ReturnResultHandler, WithdrawDossierHandler } from './commands/closing.commands';
+import { SignResultHandler } from './commands/sign-result.command';
+import { ReceiveSupplementHandler, RequestSupplementHandler } from './commands/supplement.commands';
+import { ReassignWorkItemHandler, TakeWorkItemHandler } from './commands/work-item.commands';
+import { SigningPassphrase } from './signing';
 import { ReferenceCache } from './reference-cache';
 
 /**
@@ -12,18 +18,29 @@ import { ReferenceCache } from './reference-cache';
  */
 @Module({})
 export class WorkflowModule {
-  static forRoot(clock: Clock = new SystemClock()): DynamicModule {
+  static forRoot(clock: Clock = new SystemClock(), signingPassphrase = 'motcua-development-signing-passphrase'): DynamicModule {
     return {
       module: WorkflowModule,
       global: true,
       providers: [
         { provide: Clock, useValue: clock },
+        { provide: SigningPassphrase, useValue: new SigningPassphrase(signingPassphrase) },
         { provide: UnitOfWork, useFactory: (ds: DataSource) => new UnitOfWork(ds), inject: [DataSource] },
         ReferenceCache,
         CompleteStepHandler,
         RecordReceiptHandler,
+        TakeWorkItemHandler,
+        ReassignWorkItemHandler,
+        RequestSupplementHandler,
+        ReceiveSupplementHandler,
+        RejectDossierHandler,
+        WithdrawDossierHandler,
+        IssueApologyHandler,
+        ReturnResultHandler,
+        SignResultHandler,
+        CheckDeadlineHandler,
       ],
-      exports: [Clock, UnitOfWork, ReferenceCache],
+      exports: [Clock, UnitOfWork, ReferenceCache, SigningPassphrase],
     };
   }
 }

@@ -18,7 +18,7 @@ export interface Actor {
  */
 export function actingUser(actor: Actor): ActingUser {
   const aboveUnits = actor.roles.some((r) => r === 'supervisor' || r === 'admin');
-  return { name: actor.fullName, communeCode: actor.communeCode, units: aboveUnits ? 'any' : actor.units };
+  return { id: actor.id, name: actor.fullName, communeCode: actor.communeCode, units: aboveUnits ? 'any' : actor.units };
 }
 
 export const IS_PUBLIC = 'motcua:public';

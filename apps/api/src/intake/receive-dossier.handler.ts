@@ -12,7 +12,7 @@ import {
   transition,
 } from '@motcua/domain';
 import { type DossierEntity, type NewDossier, UnitOfWork } from '@motcua/persistence';
-import { assertMayAct, Clock, DossierEvents, DossierJournal, handOff, ReferenceCache, resolveChannel } from '@motcua/workflow';
+import { assertMayAct, Clock, DossierEvents, DossierJournal, handOff, ReferenceCache, resolveChannel, scheduleDossierDeadlines } from '@motcua/workflow';
 import { buildReceiptSlip } from './receipt-slip';
 import { ReceiveDossierCommand, type ReceiveDossierResult } from './receive-dossier.command';
 
@@ -137,12 +137,9 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
       written.state = transition(written.state, 'startProcessing');
       journal.setState(written.state);
       const [first] = planStages(procedure.route, options);
-      await handOff(
-        { tx, journal, dossier: written, procedure, calendar, profile, now, actor: dossier.receivedBy },
-        first.steps,
-        'van-phong',
-        channel,
-      );
+      const ctx = { tx, journal, dossier: written, procedure, calendar, profile, now, actor: dossier.receivedBy };
+      await handOff(ctx, first.steps, 'van-phong', channel);
+      scheduleDossierDeadlines(ctx);
       await journal.flush();
       return {
         id: dossier.id,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -10,6 +11,8 @@ import {
   failpoint,
   RecordReceiptCommand,
   type RecordReceiptResult,
+  SIGNING_UNIT,
+  SignResultCommand,
   StepNotPendingError,
   systemActor,
 } from '@motcua/workflow';
@@ -67,6 +70,12 @@ export class HandoffProcessor {
     }
     try {
       const actor = step.automatic ? `Hệ thống – ${step.automatic}` : `Cán bộ tự động – ${this.unit}`;
+      if (step.unit === SIGNING_UNIT) {
+        // Benchmark mode: the automatic leader signs a stand-in result document.
+        const sha256 = createHash('sha256').update(`result:${dossierId}`).digest('hex');
+        await this.commands.execute(new SignResultCommand(communeCode, dossierId, systemActor(actor), { name: 'Kết quả giải quyết', sha256 }));
+        return 'completed';
+      }
       await this.commands.execute<CompleteStepCommand, CompleteStepResult>(
         new CompleteStepCommand(communeCode, dossierId, step.key, systemActor(actor), undefined, undefined, result),
       );

@@ -185,6 +185,23 @@ describe('WorkingCalendar', () => {
     });
   });
 
+  describe('subtractWorkingMinutes (when to warn before a deadline)', () => {
+    it('is one working day before: the previous working day at the same time, across a weekend', () => {
+      expect(cal.minutesPerWorkingDay()).toBe(480);
+      expect(iso(cal.subtractWorkingMinutes(vn('2026-03-16 17:00'), 480))).toBe(iso(vn('2026-03-13 17:00')));
+    });
+
+    it('skips the lunch break and public holidays, and undoes addWorkingMinutes', () => {
+      // Tue 5/5 10:00 back 2 h 30: 07:30–10:00 is 150 min exactly → the previous day's close; 30 more → 16:30.
+      expect(iso(cal.subtractWorkingMinutes(vn('2026-05-05 10:00'), 150))).toBe(iso(vn('2026-05-04 17:00')));
+      expect(iso(cal.subtractWorkingMinutes(vn('2026-05-05 10:00'), 180))).toBe(iso(vn('2026-05-04 16:30')));
+      // Across 30/4–1/5 and the weekend: Mon 4/5 08:00 back 60 min → Wed 29/4 16:30.
+      expect(iso(cal.subtractWorkingMinutes(vn('2026-05-04 08:00'), 60))).toBe(iso(vn('2026-04-29 16:30')));
+      const from = vn('2026-03-11 14:10');
+      expect(iso(cal.subtractWorkingMinutes(cal.addWorkingMinutes(from, 1000), 1000))).toBe(iso(from));
+    });
+  });
+
   describe('validation', () => {
     it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses legal time value %p', (value) => {
       expect(() => cal.dueDate(vn('2026-03-10 09:00'), { value, unit: 'working_days' })).toThrow(DomainValidationError);

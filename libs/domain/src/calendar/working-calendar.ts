@@ -165,6 +165,35 @@ export class WorkingCalendar {
   }
 
   /**
+   * The instant `minutes` of office time before `to` (the reverse of addWorkingMinutes): when to
+   * warn that a deadline is near, counting only office periods. Landing exactly on the start of a
+   * period returns the end of the one before (Mon 07:30 less nothing more is Fri 17:00).
+   */
+  subtractWorkingMinutes(to: Date, minutes: number, profile: OfficeProfile = DEFAULT_OFFICE_PROFILE): Date {
+    if (!Number.isFinite(minutes) || minutes < 0) {
+      throw new DomainValidationError('WORKING_MINUTES', 'Số phút làm việc phải không âm.', 'minutes', { minutes });
+    }
+    let { date, minutes: cursor } = toLocalDateTime(to);
+    let remaining = minutes;
+    for (let i = 0; i < 3660; i++) {
+      for (const [start, end] of [...this.officePeriods(date, profile)].reverse()) {
+        if (start >= cursor) continue;
+        const finish = Math.min(end, cursor);
+        if (remaining < finish - start) return fromLocal(date, finish - remaining);
+        remaining -= finish - start;
+      }
+      date = addDays(date, -1);
+      cursor = Number.POSITIVE_INFINITY;
+    }
+    throw new DomainValidationError('NO_WORKING_DAY', 'Không tìm thấy đủ thời gian làm việc trước thời hạn.', 'minutes');
+  }
+
+  /** Office minutes of an ordinary working day of the profile (one working day, for reminders). */
+  minutesPerWorkingDay(profile: OfficeProfile = DEFAULT_OFFICE_PROFILE): number {
+    return compileOfficeProfile(profile).periods.reduce((sum, [start, end]) => sum + (end - start), 0);
+  }
+
+  /**
    * Office minutes between two instants; negative when `to` is before `from` (how far past a
    * deadline, in working time, a dossier is).
    */

@@ -40,6 +40,18 @@ export class DossierEntity {
   @Column({ name: 'due_at', type: 'timestamptz' }) dueAt: Date;
   /** The first appointment; the on-time judgement keeps it (DOMAIN.md decision 5). */
   @Column({ name: 'original_due_at', type: 'timestamptz' }) originalDueAt: Date;
+  /** When the dossier passed its due date unfinished (Quá hạn); escalated to supervisors then. */
+  @Column({ name: 'overdue_at', type: 'timestamptz', nullable: true }) overdueAt?: Date | null;
+  /** Since when the clock is paused for a supplement (DOMAIN.md decision 4). */
+  @Column({ name: 'paused_at', type: 'timestamptz', nullable: true }) pausedAt?: Date | null;
+  /** The citizen's own deadline to supply the supplement; past it the dossier is rejected. */
+  @Column({ name: 'supplement_due_at', type: 'timestamptz', nullable: true }) supplementDueAt?: Date | null;
+  @Column({ name: 'supplement_count', type: 'int', default: 0 }) supplementCount?: number;
+  /** When the result reached the desk (Đã xử lý xong); judged early / on time / late. */
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true }) resolvedAt?: Date | null;
+  @Column({ name: 'returned_at', type: 'timestamptz', nullable: true }) returnedAt?: Date | null;
+  /** Why processing ended without a result (rejection, stop at the citizen's request). */
+  @Column({ name: 'closing_reason', type: 'text', nullable: true }) closingReason?: string | null;
   @Column({ name: 'book_number', type: 'int' }) bookNumber: number;
   @Column({ name: 'book_entry', type: 'int' }) bookEntry: number;
   @Column({ name: 'last_seq', type: 'int' }) lastSeq: number;

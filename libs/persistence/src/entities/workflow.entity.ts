@@ -14,6 +14,7 @@ export class WorkItemEntity {
   @Column({ name: 'due_at', type: 'timestamptz', nullable: true }) dueAt: Date | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt: Date | null;
+  @Column({ name: 'taken_at', type: 'timestamptz', nullable: true }) takenAt?: Date | null;
 }
 
 /** Bàn giao hồ sơ — one hand-off of a dossier from one unit to another. */
@@ -48,4 +49,6 @@ export class OutboxEntity {
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt: Date | null;
   @Column('int') attempts: number;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
+  /** Not before: the relay adds the job delayed until then (deadline reminders). */
+  @Column({ name: 'run_at', type: 'timestamptz', nullable: true }) runAt?: Date | null;
 }

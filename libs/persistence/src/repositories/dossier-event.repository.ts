@@ -63,10 +63,10 @@ export class DossierEventRepository {
     if (messages.length > 0) {
       const queued = messages.map((msg) => {
         const p = values.length;
-        values.push(msg.communeCode, msg.queue, msg.jobName, JSON.stringify(msg.payload));
-        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4})`;
+        values.push(msg.communeCode, msg.queue, msg.jobName, JSON.stringify(msg.payload), msg.runAt ?? null);
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::timestamptz)`;
       });
-      ctes.push(`queued AS (INSERT INTO outbox (commune_code, queue, job_name, payload) VALUES ${queued.join(', ')} RETURNING 1)`);
+      ctes.push(`queued AS (INSERT INTO outbox (commune_code, queue, job_name, payload, run_at) VALUES ${queued.join(', ')} RETURNING 1)`);
     }
     // One round trip for the events, the outbox rows, the chain head and the state: the hand-off
     // path is dominated by round trips (each a costly socket write here), not by PostgreSQL work.

@@ -8,4 +8,8 @@ export class UserRepository {
   findActiveByUsername(username: string): Promise<UserEntity | null> {
     return this.m.findOne(UserEntity, { where: { username, active: true } });
   }
+
+  findActiveInCommune(communeCode: string, username: string): Promise<UserEntity | null> {
+    return this.m.findOne(UserEntity, { where: { username, communeCode, active: true } });
+  }
 }

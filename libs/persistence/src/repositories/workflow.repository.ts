@@ -2,6 +2,44 @@ import type { EntityManager } from 'typeorm';
 import { HandoffEntity, WorkItemEntity } from '../entities/workflow.entity';
 
 
+/** What the inbox shows of one work item. */
+export interface InboxRow {
+  id: string;
+  dossier_id: string;
+  unit_kind: string;
+  step_key: string;
+  status: 'pending' | 'taken';
+  assignee_id: string | null;
+  assignee_name: string | null;
+  due_at: Date | null;
+  created_at: Date;
+  taken_at: Date | null;
+  code: string;
+  procedure_code: string;
+  procedure_name: string;
+  state: string;
+  applicant_name: string;
+  dossier_due_at: Date;
+  overdue_at: Date | null;
+  received_at: Date;
+}
+
+/** The inbox filters; `units` are already limited to what the caller may see. */
+export interface InboxQuery {
+  readonly communeCode: string;
+  readonly units: readonly string[];
+  readonly status?: 'pending' | 'taken';
+  readonly assigneeId?: string;
+  readonly procedureCode?: string;
+  readonly dueBefore?: Date;
+  /** Only items whose step is already past due at this instant. */
+  readonly overdueAt?: Date;
+  readonly search?: string;
+  readonly dossierState?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
 /** A work item as the receipt writes it. */
 export type NewWorkItem = Pick<WorkItemEntity, 'communeCode' | 'dossierId' | 'unitKind' | 'stepKey' | 'handoffId' | 'dueAt'>;
 
@@ -57,6 +95,76 @@ export class WorkflowRepository {
   /** Every work item of a dossier (a handful): the step to complete and the join in one read. */
   async workItemsOf(communeCode: string, dossierId: string): Promise<WorkItemEntity[]> {
     return this.m.find(WorkItemEntity, { where: { communeCode, dossierId } });
+  }
+
+  /**
+   * Gives the work item to `userId` when it is unassigned or already theirs, in one statement.
+   * Returns the item as it was before, or null when the dossier has no such step.
+   */
+  async take(communeCode: string, dossierId: string, stepKey: string, userId: string, at: Date): Promise<{ before: WorkItemEntity; taken: boolean } | null> {
+    const before = await this.findWorkItem(communeCode, dossierId, stepKey);
+    if (!before) return null;
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [, affected] = (await this.m.query(
+      `UPDATE work_items SET status = 'taken', assignee_id = $2, taken_at = coalesce(taken_at, $3)
+        WHERE id = $1 AND status IN ('pending', 'taken') AND (assignee_id IS NULL OR assignee_id = $2)`,
+      [before.id, userId, at],
+    )) as [unknown, number];
+    return { before, taken: affected === 1 };
+  }
+
+  /** Gives an open work item to another officer (a supervisor's decision). */
+  async assign(id: string, userId: string, at: Date): Promise<void> {
+    await this.m.query(`UPDATE work_items SET status = 'taken', assignee_id = $2, taken_at = $3 WHERE id = $1`, [id, userId, at]);
+  }
+
+  /** Closes every open work item of a dossier that stopped (rejected, withdrawn). Returns the step keys. */
+  async cancelOpen(communeCode: string, dossierId: string): Promise<string[]> {
+    const [rows] = (await this.m.query(
+      `UPDATE work_items SET status = 'cancelled' WHERE commune_code = $1 AND dossier_id = $2 AND status IN ('pending', 'taken') RETURNING step_key`,
+      [communeCode, dossierId],
+    )) as [{ step_key: string }[], number];
+    return rows.map((r) => r.step_key);
+  }
+
+  async setWorkItemDue(id: string, dueAt: Date): Promise<void> {
+    await this.m.query(`UPDATE work_items SET due_at = $2 WHERE id = $1`, [id, dueAt]);
+  }
+
+  /**
+   * The inbox (DESIGN.md §4.4): open work items of the given units in one commune, joined with
+   * their dossiers, soonest due first (undated last). Deliberate SQL on the
+   * (commune_code, unit_kind, status, due_at) index.
+   */
+  async inbox(q: InboxQuery): Promise<{ rows: InboxRow[]; total: number }> {
+    const where: string[] = [`w.commune_code = $1`, `w.unit_kind = ANY($2)`, `w.status IN ('pending', 'taken')`];
+    const params: unknown[] = [q.communeCode, q.units];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    if (q.status === 'pending') where.push(`w.assignee_id IS NULL`);
+    if (q.status === 'taken') where.push(`w.assignee_id IS NOT NULL`);
+    if (q.assigneeId) add(`w.assignee_id = ?`, q.assigneeId);
+    if (q.procedureCode) add(`d.procedure_code = ?`, q.procedureCode);
+    if (q.dueBefore) add(`w.due_at < ?`, q.dueBefore);
+    if (q.overdueAt) add(`w.due_at < ?`, q.overdueAt);
+    if (q.search) add(`(d.code ILIKE ? OR d.applicant_name ILIKE ?)`, `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (q.dossierState) add(`d.state = ?`, q.dossierState);
+    params.push(q.limit, q.offset);
+    const rows = (await this.m.query(
+      `SELECT w.id, w.dossier_id, w.unit_kind, w.step_key, w.status, w.assignee_id, u.full_name AS assignee_name,
+              w.due_at, w.created_at, w.taken_at, d.code, d.procedure_code, d.state, d.applicant_name, d.due_at AS dossier_due_at,
+              d.overdue_at, d.received_at, p.name AS procedure_name, count(*) OVER () AS total
+         FROM work_items w JOIN dossiers d ON d.id = w.dossier_id
+         JOIN procedure_versions p ON p.id = d.procedure_version_id
+         LEFT JOIN users u ON u.id = w.assignee_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY w.due_at ASC NULLS LAST, w.created_at ASC
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    )) as (InboxRow & { total: string })[];
+    return { rows, total: rows.length > 0 ? Number(rows[0].total) : 0 };
   }
 
   /**

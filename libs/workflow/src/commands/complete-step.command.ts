@@ -1,13 +1,22 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { judgeTimeliness, nextProgress, toPortalStatus, transition, type UnitKind } from '@motcua/domain';
-import { UnitOfWork } from '@motcua/persistence';
+import { ConflictError, judgeTimeliness, nextProgress, toPortalStatus, transition, type UnitKind } from '@motcua/domain';
+import { type DossierDocumentRow, UnitOfWork, type WorkItemEntity } from '@motcua/persistence';
 import { type ActingUser, assertMayAct } from '../access';
 import { Clock } from '../clock';
 import { StepNotPendingError } from '../errors';
 import { DossierEvents, type HandoffRequest } from '../events';
 import { ReferenceCache } from '../reference-cache';
-import { findStep, handOff, resolveChannel, RETURN_STEP } from '../routing';
+import { findStep, handOff, resolveChannel, RETURN_STEP, type RoutingContext } from '../routing';
 import { openDossier } from './routing-context';
+
+/** Metadata of a document an officer attaches (the file itself lives in the document store). */
+export interface DocumentMeta {
+  readonly name: string;
+  /** Hex SHA-256 of the file's bytes. */
+  readonly sha256: string;
+  readonly mediaType?: string;
+  readonly sizeBytes?: number;
+}
 
 /** Hoàn thành bước xử lý: a unit finished its step; the dossier moves on along its route. */
 export class CompleteStepCommand {
@@ -21,6 +30,7 @@ export class CompleteStepCommand {
     readonly handoff?: HandoffRequest,
     /** What an automatic step's outside system answered (transaction id, card number…). */
     readonly result?: Record<string, unknown>,
+    readonly documents: readonly DocumentMeta[] = [],
   ) {}
 }
 
@@ -30,11 +40,90 @@ export interface CompleteStepResult {
   readonly toUnits: readonly UnitKind[];
 }
 
+/** Steps only a leader's signature completes (the signing endpoint, never the plain "complete"). */
+export const SIGNING_UNIT: UnitKind = 'lanh-dao';
+
 /**
- * One transaction: mark the work item done, record StepCompleted, and route on: the next stage's
- * units (several at once for a fork), nothing while other branches of a fork are still open
- * (join), or back to the one-stop desk after the last stage.
+ * The open work item of `stepKey` that `actor` may complete: their unit's, and not taken by
+ * another officer. Throws 409 / 403 otherwise.
  */
+export async function openStepFor(ctx: RoutingContext, stepKey: string, actor: ActingUser): Promise<{ item: WorkItemEntity; items: WorkItemEntity[] }> {
+  const items = await ctx.tx.workflow.workItemsOf(ctx.dossier.communeCode, ctx.dossier.id);
+  const item = items.find((w) => w.stepKey === stepKey);
+  if (!item || item.status === 'done' || item.status === 'cancelled' || !findStep(ctx.procedure, stepKey)) throw new StepNotPendingError(stepKey);
+  assertMayAct(actor, ctx.dossier.communeCode, item.unitKind);
+  if (actor.id !== null && item.assigneeId !== null && item.assigneeId !== actor.id && actor.units !== 'any') {
+    throw new ConflictError('TAKEN_BY_ANOTHER', 'Bước này đang do cán bộ khác xử lý.', { stepKey });
+  }
+  return { item, items };
+}
+
+/** Records document checksums with the event that brought them. */
+export async function attachDocuments(ctx: RoutingContext, stepKey: string | null, kind: DossierDocumentRow['kind'], docs: readonly DocumentMeta[]): Promise<void> {
+  if (docs.length === 0) return;
+  await ctx.tx.casework.insertDocuments(
+    docs.map((d) => ({
+      dossierId: ctx.dossier.id,
+      communeCode: ctx.dossier.communeCode,
+      stepKey,
+      kind,
+      name: d.name,
+      mediaType: d.mediaType ?? null,
+      sizeBytes: d.sizeBytes ?? null,
+      sha256: d.sha256.toLowerCase(),
+      addedBy: ctx.actor,
+      addedAt: ctx.now,
+    })),
+  );
+}
+
+/**
+ * Marks the step done, records StepCompleted, and routes on: the next stage's units (several at
+ * once for a fork), nothing while other branches of a fork are still open (join), or back to the
+ * one-stop desk after the last stage. Runs inside the caller's transaction.
+ */
+export async function completeStepIn(
+  ctx: RoutingContext,
+  item: WorkItemEntity,
+  items: readonly WorkItemEntity[],
+  c: { actor: ActingUser; notes?: string; handoff?: HandoffRequest; result?: Record<string, unknown>; documents?: readonly DocumentMeta[] },
+): Promise<CompleteStepResult> {
+  transition(ctx.dossier.state, 'completeStep');
+  const channel = resolveChannel(ctx.dossier, c.handoff);
+  await ctx.tx.workflow.completeWorkItem(item.id, ctx.now);
+  const documents = c.documents ?? [];
+  await attachDocuments(ctx, item.stepKey, 'attachment', documents);
+  ctx.journal.record(
+    DossierEvents.StepCompleted,
+    {
+      stepKey: item.stepKey,
+      unit: item.unitKind,
+      timeliness: item.dueAt ? judgeTimeliness(ctx.now, item.dueAt) : null,
+      ...(c.notes ? { notes: c.notes } : {}),
+      ...(c.result ? { result: c.result } : {}),
+      ...(documents.length > 0 ? { documents: documents.map((d) => ({ name: d.name, sha256: d.sha256.toLowerCase() })) } : {}),
+      state: ctx.dossier.state,
+      portalStatus: toPortalStatus(ctx.dossier.state),
+    },
+    c.actor.name,
+    ctx.now,
+    { portal: true },
+  );
+
+  const done = new Set(items.filter((w) => w.status === 'done').map((w) => w.stepKey));
+  done.add(item.stepKey);
+  const progress = nextProgress(ctx.procedure.route, ctx.dossier.options, done);
+  const from = item.unitKind as UnitKind;
+  if (progress.kind === 'handoff') {
+    await handOff(ctx, progress.stage.steps, from, channel);
+    return { next: 'handoff', toUnits: progress.stage.steps.map((s) => s.unit) };
+  }
+  if (progress.kind === 'wait') return { next: 'wait', toUnits: [] };
+  await handOff(ctx, [RETURN_STEP], from, channel);
+  return { next: 'return', toUnits: ['van-phong'] };
+}
+
+/** One transaction: complete the step and route the dossier on. */
 @CommandHandler(CompleteStepCommand)
 export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand, CompleteStepResult> {
   constructor(
@@ -49,44 +138,11 @@ export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand,
       assertMayAct(c.actor, c.communeCode);
       const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
       transition(ctx.dossier.state, 'completeStep');
-      const channel = resolveChannel(ctx.dossier, c.handoff);
-      const items = await tx.workflow.workItemsOf(c.communeCode, c.dossierId);
-      const item = items.find((w) => w.stepKey === c.stepKey);
-      const step = findStep(ctx.procedure, c.stepKey);
-      if (!item || item.status === 'done' || item.status === 'cancelled' || !step) throw new StepNotPendingError(c.stepKey);
-      assertMayAct(c.actor, c.communeCode, item.unitKind);
-
-      await tx.workflow.completeWorkItem(item.id, now);
-      ctx.journal.record(
-        DossierEvents.StepCompleted,
-        {
-          stepKey: c.stepKey,
-          unit: item.unitKind,
-          timeliness: item.dueAt ? judgeTimeliness(now, item.dueAt) : null,
-          ...(c.notes ? { notes: c.notes } : {}),
-          ...(c.result ? { result: c.result } : {}),
-          state: ctx.dossier.state,
-          portalStatus: toPortalStatus(ctx.dossier.state),
-        },
-        c.actor.name,
-        now,
-        { portal: true },
-      );
-
-      const done = new Set(items.filter((w) => w.status === 'done').map((w) => w.stepKey));
-      done.add(c.stepKey);
-      const progress = nextProgress(ctx.procedure.route, ctx.dossier.options, done);
-      const from = item.unitKind as UnitKind;
-      let result: CompleteStepResult;
-      if (progress.kind === 'handoff') {
-        await handOff(ctx, progress.stage.steps, from, channel);
-        result = { next: 'handoff', toUnits: progress.stage.steps.map((s) => s.unit) };
-      } else if (progress.kind === 'wait') {
-        result = { next: 'wait', toUnits: [] };
-      } else {
-        await handOff(ctx, [RETURN_STEP], from, channel);
-        result = { next: 'return', toUnits: ['van-phong'] };
+      const { item, items } = await openStepFor(ctx, c.stepKey, c.actor);
+      if (item.unitKind === SIGNING_UNIT) {
+        throw new ConflictError('SIGNATURE_REQUIRED', 'Bước ký duyệt chỉ hoàn thành khi lãnh đạo ký số kết quả.', { stepKey: c.stepKey });
       }
+      const result = await completeStepIn(ctx, item, items, c);
       await ctx.journal.flush();
       return result;
     });

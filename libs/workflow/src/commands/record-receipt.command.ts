@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { NotFoundError, type RouteStep } from '@motcua/domain';
+import { isTerminal, NotFoundError, type RouteStep } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
 import { Clock } from '../clock';
 import { failpoint } from '../failpoints';
@@ -55,7 +55,7 @@ export class RecordReceiptHandler implements ICommandHandler<RecordReceiptComman
       await applyReceipt(ctx, handoff, c.receivedBy);
       await ctx.journal.flush();
       await failpoint('receipt.before-commit');
-      return { outcome: 'received', step, pending: step.share > 0 };
+      return { outcome: 'received', step, pending: step.share > 0 && !isTerminal(ctx.dossier.state) };
     });
   }
 }

@@ -1,0 +1,169 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { Response } from 'express';
+import { ConflictError, DOSSIER_STATE_LABELS, DomainValidationError, formatVn, NotFoundError, toLocalDate } from '@motcua/domain';
+import { FORM_KEYS, FORM_TITLES, type FormDocument, type FormKey, renderHtml, renderPdf } from '@motcua/documents';
+import { UnitOfWork } from '@motcua/persistence';
+import { ReferenceCache } from '@motcua/workflow';
+import { type Actor, actingUser, CurrentActor, Roles } from '../auth/actor';
+import { assertMayView } from '../workflow/dossier-access';
+import { dossierOr404, uuid } from '../workflow/workflow.controller';
+import { buildDossierForm, type DossierRecord, formHeader, FormNotApplicable, trackingBookRow } from './forms';
+import { assertMayAct } from '@motcua/workflow';
+
+const DOSSIER_FORMS = FORM_KEYS.filter((k): k is Exclude<FormKey, 'mau-07'> => k !== 'mau-07');
+
+class FormatQueryDto {
+  @ApiPropertyOptional({ enum: ['html', 'pdf'], default: 'html' })
+  @IsOptional()
+  @IsIn(['html', 'pdf'], { message: 'Định dạng phải là html hoặc pdf.' })
+  format?: 'html' | 'pdf';
+}
+
+class TrackingBookQueryDto extends FormatQueryDto {
+  @ApiProperty({ example: 'H26.01.01' })
+  @IsString({ message: 'Mã nơi tiếp nhận phải là chuỗi ký tự.' })
+  @MaxLength(64, { message: 'Mã nơi tiếp nhận không được dài quá 64 ký tự.' })
+  officeCode: string;
+
+  @ApiProperty({ example: '2026-03-01T00:00:00+07:00', description: 'Đầu kỳ (bao gồm)' })
+  @IsISO8601({}, { message: 'Đầu kỳ phải là thời điểm ISO 8601.' })
+  from: string;
+
+  @ApiProperty({ example: '2026-04-01T00:00:00+07:00', description: 'Cuối kỳ (không bao gồm)' })
+  @IsISO8601({}, { message: 'Cuối kỳ phải là thời điểm ISO 8601.' })
+  to: string;
+}
+
+/** Sends a form as a printable HTML page or as a PDF download. */
+async function send(res: Response, doc: FormDocument, name: string, format: 'html' | 'pdf' = 'html'): Promise<void> {
+  if (format === 'pdf') {
+    const pdf = await renderPdf(doc);
+    res.setHeader('content-type', 'application/pdf');
+    res.setHeader('content-disposition', `inline; filename="${name}.pdf"`);
+    res.send(pdf);
+    return;
+  }
+  res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.send(renderHtml(doc));
+}
+
+/** Reading a dossier: its whole record, and its printable forms (Mẫu 01–07). */
+@ApiTags('Hồ sơ')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'Hồ sơ của xã khác, hoặc không qua đơn vị của tài khoản' })
+@Controller()
+export class DossierController {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly refs: ReferenceCache,
+  ) {}
+
+  private async load(id: string, actor: Actor): Promise<DossierRecord> {
+    const dossier = await dossierOr404(this.uow, id);
+    const read = this.uow.read;
+    const handoffs = await read.workflow.handoffsOf(dossier.communeCode, id);
+    assertMayView(actor, dossier, handoffs);
+    const [procedure, office, commune, events, supplements, apology, signatures] = await Promise.all([
+      this.refs.procedure(read.reference, dossier.communeCode, dossier.procedureVersionId),
+      this.refs.office(read.reference, dossier.receivingOfficeCode),
+      this.refs.commune(read.reference, dossier.communeCode),
+      read.events.listByDossier(id),
+      read.casework.supplementRequests(dossier.communeCode, id),
+      read.casework.apologyOf(dossier.communeCode, id),
+      read.signing.signaturesByCode(dossier.code),
+    ]);
+    if (!office || !commune) throw new Error(`reference data missing for dossier ${id}`);
+    return { dossier, procedure, office, commune, handoffs, events, supplements, apology, signatures };
+  }
+
+  @Get('dossiers/:id')
+  @ApiOperation({ summary: 'Toàn bộ hồ sơ: trạng thái, hạn, các bước, lượt chuyển, yêu cầu bổ sung, văn bản xin lỗi, chữ ký số, tài liệu, lịch sử' })
+  @ApiNotFoundResponse({ description: 'Không có hồ sơ này' })
+  async detail(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+    const r = await this.load(id, actor);
+    const d = r.dossier;
+    const [items, documents] = await Promise.all([this.uow.read.workflow.workItemsOf(d.communeCode, id), this.uow.read.casework.documentsOf(d.communeCode, id)]);
+    return {
+      id: d.id,
+      code: d.code,
+      communeCode: d.communeCode,
+      procedureCode: r.procedure.code,
+      procedureName: r.procedure.name,
+      state: d.state,
+      stateLabel: DOSSIER_STATE_LABELS[d.state],
+      channel: d.channel,
+      resultDelivery: d.resultDelivery,
+      stateSecret: d.stateSecret,
+      applicant: { name: d.applicantName, address: d.applicantAddress, phone: d.applicantPhone, idNumber: d.applicantIdNumber, email: d.applicantEmail },
+      receivedAt: d.receivedAt,
+      receivedBy: d.receivedBy,
+      dueAt: d.dueAt,
+      originalDueAt: d.originalDueAt,
+      dueText: formatVn(d.dueAt),
+      overdueAt: d.overdueAt ?? null,
+      pausedAt: d.pausedAt ?? null,
+      supplementDueAt: d.supplementDueAt ?? null,
+      resolvedAt: d.resolvedAt ?? null,
+      returnedAt: d.returnedAt ?? null,
+      closingReason: d.closingReason ?? null,
+      workItems: items.map((w) => ({ stepKey: w.stepKey, unit: w.unitKind, status: w.status, assigneeId: w.assigneeId, dueAt: w.dueAt, completedAt: w.completedAt })),
+      supplementRequests: r.supplements,
+      apology: r.apology,
+      signatures: r.signatures.map((s) => ({ keyId: s.keyId, documentSha256: s.documentSha256, signedBy: s.signedBy, signedAt: s.signedAt })),
+      documents,
+      history: r.events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor, occurredAt: e.occurredAt, payload: e.payload })),
+      forms: DOSSIER_FORMS.map((k) => ({ form: k, title: FORM_TITLES[k], url: `/api/dossiers/${id}/forms/${k}` })),
+    };
+  }
+
+  @Get('dossiers/:id/forms/:form')
+  @ApiOperation({ summary: 'In biểu mẫu của hồ sơ (Mẫu 01–06, Thông tư 03/2025/TT-VPCP) dạng HTML hoặc PDF' })
+  @ApiNotFoundResponse({ description: 'Không có hồ sơ, hoặc không có mẫu này' })
+  @ApiConflictResponse({ description: 'Mẫu chưa áp dụng cho hồ sơ (chưa có yêu cầu bổ sung, chưa có văn bản xin lỗi…)' })
+  async form(@Param('id', uuid) id: string, @Param('form') form: string, @Query() q: FormatQueryDto, @CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {
+    const key = DOSSIER_FORMS.find((k) => k === form);
+    if (!key) throw new NotFoundError(`Không có biểu mẫu "${form}" cho một hồ sơ; dùng ${DOSSIER_FORMS.join(', ')} (Mẫu 07 là sổ theo dõi: /api/tracking-book).`);
+    const r = await this.load(id, actor);
+    let doc: FormDocument;
+    try {
+      doc = buildDossierForm(key, r);
+    } catch (e) {
+      if (e instanceof FormNotApplicable) throw new ConflictError('FORM_NOT_APPLICABLE', e.message, { form: key });
+      throw e;
+    }
+    await send(res, doc, `${key}-${r.dossier.code}`, q.format);
+  }
+
+  @Get('tracking-book')
+  @Roles('reception', 'leader', 'supervisor', 'admin')
+  @ApiOperation({ summary: 'Sổ theo dõi hồ sơ (Mẫu 07) của một nơi tiếp nhận trong một kỳ, dạng HTML hoặc PDF' })
+  async trackingBook(@Query() q: TrackingBookQueryDto, @CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {
+    const from = new Date(q.from);
+    const to = new Date(q.to);
+    if (!(from < to)) throw new DomainValidationError('PERIOD', 'Đầu kỳ phải trước cuối kỳ.', 'to');
+    const read = this.uow.read;
+    const office = await this.refs.office(read.reference, q.officeCode);
+    if (!office) throw new NotFoundError(`Không có nơi tiếp nhận mã "${q.officeCode}".`);
+    assertMayAct(actingUser(actor), office.communeCode);
+    const commune = await this.refs.commune(read.reference, office.communeCode);
+    if (!commune) throw new NotFoundError('Không có xã của nơi tiếp nhận.');
+    const entries = await read.dossiers.receivedAtOffice(office.code, from, to, 5000);
+    const rows = [];
+    for (const [i, e] of entries.entries()) {
+      rows.push(trackingBookRow(i + 1, e.dossier, e.procedureName, e.leadUnit, await read.workflow.handoffsOf(e.dossier.communeCode, e.dossier.id)));
+    }
+    const last = new Date(to.getTime() - 1);
+    const [fy, fm, fd] = toLocalDate(from).split('-');
+    const [ty, tm, td] = toLocalDate(last).split('-');
+    const doc: FormDocument = {
+      form: 'mau-07',
+      header: formHeader(commune, last, office.name),
+      officeName: office.name,
+      periodText: `Từ ngày ${fd}/${fm}/${fy} đến ngày ${td}/${tm}/${ty}`,
+      rows,
+    };
+    await send(res, doc, `mau-07-${office.code}-${fy}${fm}${fd}`, q.format);
+  }
+}

@@ -1,0 +1,91 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { transition } from '@motcua/domain';
+import { UnitOfWork } from '@motcua/persistence';
+import { type ActingUser, assertMayAct } from '../access';
+import { Clock } from '../clock';
+import { StepNotPendingError } from '../errors';
+import { DossierEvents, type HandoffRequest } from '../events';
+import { ReferenceCache } from '../reference-cache';
+import { activeSigningKey, SigningPassphrase, signStatement } from '../signing';
+import { attachDocuments, type CompleteStepResult, completeStepIn, type DocumentMeta, openStepFor, SIGNING_UNIT } from './complete-step.command';
+import { openDossier } from './routing-context';
+
+/**
+ * Phê duyệt, ký số kết quả: the leader approves the result and signs it with the commune's key;
+ * the signing step completes and the result goes back to the desk. Anyone can check the
+ * signature with the published public key.
+ */
+export class SignResultCommand {
+  constructor(
+    readonly communeCode: string,
+    readonly dossierId: string,
+    readonly actor: ActingUser,
+    /** The result document (its SHA-256 is what the signature covers). */
+    readonly document: DocumentMeta,
+    readonly notes?: string,
+    readonly handoff?: HandoffRequest,
+  ) {}
+}
+
+export interface SignResultResult extends CompleteStepResult {
+  readonly signatureId: string;
+  readonly keyId: string;
+  readonly payload: string;
+  readonly signature: string;
+}
+
+@CommandHandler(SignResultCommand)
+export class SignResultHandler implements ICommandHandler<SignResultCommand, SignResultResult> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly refs: ReferenceCache,
+    private readonly clock: Clock,
+    private readonly passphrase: SigningPassphrase,
+  ) {}
+
+  async execute(c: SignResultCommand): Promise<SignResultResult> {
+    const now = this.clock.now();
+    return this.uow.run(async (tx) => {
+      assertMayAct(c.actor, c.communeCode);
+      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
+      transition(ctx.dossier.state, 'completeStep');
+      const items = await tx.workflow.workItemsOf(c.communeCode, c.dossierId);
+      const open = items.find((w) => w.unitKind === SIGNING_UNIT && (w.status === 'pending' || w.status === 'taken'));
+      if (!open) throw new StepNotPendingError(`${SIGNING_UNIT}`);
+      const { item } = await openStepFor(ctx, open.stepKey, c.actor);
+
+      const key = await activeSigningKey(tx, c.communeCode, this.passphrase);
+      const sha256 = c.document.sha256.toLowerCase();
+      const statement = {
+        v: 1,
+        type: 'motcua.result-signature',
+        dossierCode: ctx.dossier.code,
+        communeCode: c.communeCode,
+        procedureCode: ctx.procedure.code,
+        procedureName: ctx.procedure.name,
+        document: { name: c.document.name, sha256 },
+        signer: c.actor.name,
+        signedAt: now.toISOString(),
+        keyId: key.id,
+        algorithm: key.algorithm,
+      };
+      const { payload, signature } = signStatement(key, this.passphrase, statement);
+      const signatureId = await tx.signing.insertSignature({
+        communeCode: c.communeCode,
+        dossierId: c.dossierId,
+        dossierCode: ctx.dossier.code,
+        keyId: key.id,
+        payload,
+        signature,
+        documentSha256: sha256,
+        signedBy: c.actor.name,
+        signedAt: now,
+      });
+      await attachDocuments(ctx, null, 'result', [c.document]);
+      ctx.journal.record(DossierEvents.ResultSigned, { stepKey: item.stepKey, signatureId, keyId: key.id, documentSha256: sha256 }, c.actor.name, now);
+      const routed = await completeStepIn(ctx, item, items, { actor: c.actor, notes: c.notes, handoff: c.handoff });
+      await ctx.journal.flush();
+      return { ...routed, signatureId, keyId: key.id, payload, signature };
+    });
+  }
+}

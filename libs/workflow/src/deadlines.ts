@@ -1,0 +1,41 @@
+import { type DeadlineJob, type DeadlineKind, JobName } from '@motcua/messaging';
+import type { OutboxMessage } from '@motcua/persistence';
+import type { RoutingContext } from './routing';
+
+/** A step is warned about half-way through its time, and at the latest this long before it is due. */
+export const STEP_WARNING_LEAD_MINUTES = 120;
+
+/** The outbox message of a deadline job, delayed until `runAt` (DESIGN.md §4.3). */
+export function deadlineMessage(communeCode: string, job: DeadlineJob, runAt: Date): OutboxMessage {
+  return { communeCode, queue: 'deadlines', jobName: JobName.Deadline, payload: { ...job }, runAt };
+}
+
+function schedule(ctx: RoutingContext, kind: DeadlineKind, dueAt: Date, runAt: Date, stepKey?: string): void {
+  const job: DeadlineJob = { dossierId: ctx.dossier.id, communeCode: ctx.dossier.communeCode, kind, dueAt: dueAt.toISOString(), ...(stepKey ? { stepKey } : {}) };
+  ctx.journal.send(deadlineMessage(ctx.dossier.communeCode, job, runAt));
+}
+
+/**
+ * The dossier's two reminders: the desk is warned one working day before it is due (decision 5:
+ * the apology window opens), and at the due time the dossier is marked overdue if unfinished.
+ * Called whenever the due date is set or moves; a job for an old due date finds it changed and
+ * does nothing.
+ */
+export function scheduleDossierDeadlines(ctx: RoutingContext): void {
+  const due = ctx.dossier.dueAt;
+  const warnAt = ctx.calendar.subtractWorkingMinutes(due, ctx.calendar.minutesPerWorkingDay(ctx.profile), ctx.profile);
+  schedule(ctx, 'dossier-due-soon', due, warnAt);
+  schedule(ctx, 'dossier-due', due, due);
+}
+
+/** Warns the unit before its step is due: half-way through the step's time, at most 2 working hours before. */
+export function scheduleStepWarning(ctx: RoutingContext, stepKey: string, from: Date, due: Date): void {
+  const allotted = ctx.calendar.workingMinutesBetween(from, due, ctx.profile);
+  const lead = Math.min(STEP_WARNING_LEAD_MINUTES, Math.floor(allotted / 2));
+  schedule(ctx, 'step-due-soon', due, ctx.calendar.subtractWorkingMinutes(due, Math.max(0, lead), ctx.profile), stepKey);
+}
+
+/** The citizen's deadline to supplement: past it, the dossier is rejected (decision 4). */
+export function scheduleSupplementExpiry(ctx: RoutingContext, citizenDueAt: Date): void {
+  schedule(ctx, 'supplement-due', citizenDueAt, citizenDueAt);
+}

@@ -1,0 +1,59 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import type { SigningKeyRow, TransactionScope } from '@motcua/persistence';
+
+/** The algorithm of the communes' signing keys (node:crypto, RFC 8032). */
+export const SIGNING_ALGORITHM = 'ed25519';
+
+/** The passphrase that encrypts private keys at rest; provided by the module from the environment. */
+export class SigningPassphrase {
+  constructor(readonly value: string) {}
+}
+
+/** A key's id: the first 32 hex digits of the SHA-256 of its public key (SPKI DER). */
+export function keyIdOf(publicKeyPem: string): string {
+  const der = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('hex').slice(0, 32);
+}
+
+/** JSON with object keys sorted at every level: the same statement always gives the same bytes. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The commune's active signing key, created on first use: an Ed25519 pair whose private key is
+ * stored as encrypted PKCS#8 (AES-256-CBC under the passphrase). Two first signatures at once
+ * end with one key (the partial unique index keeps one active key per commune).
+ */
+export async function activeSigningKey(tx: TransactionScope, communeCode: string, passphrase: SigningPassphrase): Promise<SigningKeyRow> {
+  const existing = await tx.signing.activeKey(communeCode);
+  if (existing) return existing;
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519', {
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: passphrase.value },
+  });
+  return tx.signing.insertKey({ id: keyIdOf(publicKey), communeCode, algorithm: SIGNING_ALGORITHM, publicKey, privateKey });
+}
+
+/** Signs the canonical JSON of `statement`; returns the exact signed text and the base64 signature. */
+export function signStatement(key: SigningKeyRow, passphrase: SigningPassphrase, statement: Record<string, unknown>): { payload: string; signature: string } {
+  const payload = canonicalJson(statement);
+  const privateKey = createPrivateKey({ key: key.privateKey, format: 'pem', passphrase: passphrase.value });
+  return { payload, signature: sign(null, Buffer.from(payload, 'utf8'), privateKey).toString('base64') };
+}
+
+/** Checks a signature with a public key alone, as anyone can offline. */
+export function verifyStatement(publicKeyPem: string, payload: string, signatureBase64: string): boolean {
+  try {
+    return verify(null, Buffer.from(payload, 'utf8'), createPublicKey(publicKeyPem), Buffer.from(signatureBase64, 'base64'));
+  } catch {
+    return false;
+  }
+}
