@@ -5,12 +5,11 @@ import type { Response } from 'express';
 import { ConflictError, DOSSIER_STATE_LABELS, DomainValidationError, formatVn, NotFoundError, toLocalDate } from '@motcua/domain';
 import { FORM_KEYS, FORM_TITLES, type FormDocument, type FormKey, renderHtml, renderPdf } from '@motcua/documents';
 import { UnitOfWork } from '@motcua/persistence';
-import { ReferenceCache } from '@motcua/workflow';
+import { assertMayAct, ReferenceCache } from '@motcua/workflow';
 import { type Actor, actingUser, CurrentActor, Roles } from '../auth/actor';
 import { assertMayView } from '../workflow/dossier-access';
 import { dossierOr404, uuid } from '../workflow/workflow.controller';
 import { buildDossierForm, type DossierRecord, formHeader, FormNotApplicable, trackingBookRow } from './forms';
-import { assertMayAct } from '@motcua/workflow';
 
 const DOSSIER_FORMS = FORM_KEYS.filter((k): k is Exclude<FormKey, 'mau-07'> => k !== 'mau-07');
 
@@ -150,10 +149,8 @@ export class DossierController {
     const commune = await this.refs.commune(read.reference, office.communeCode);
     if (!commune) throw new NotFoundError('Không có xã của nơi tiếp nhận.');
     const entries = await read.dossiers.receivedAtOffice(office.code, from, to, 5000);
-    const rows = [];
-    for (const [i, e] of entries.entries()) {
-      rows.push(trackingBookRow(i + 1, e.dossier, e.procedureName, e.leadUnit, await read.workflow.handoffsOf(e.dossier.communeCode, e.dossier.id)));
-    }
+    const handoffs = await read.workflow.handoffsOfMany(office.communeCode, entries.map((e) => e.dossier.id));
+    const rows = entries.map((e, i) => trackingBookRow(i + 1, e.dossier, e.procedureName, e.leadUnit, handoffs.get(e.dossier.id) ?? []));
     const last = new Date(to.getTime() - 1);
     const [fy, fm, fd] = toLocalDate(from).split('-');
     const [ty, tm, td] = toLocalDate(last).split('-');

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import { HandoffEntity, WorkItemEntity } from '../entities/workflow.entity';
 
 
@@ -71,6 +71,14 @@ export class WorkflowRepository {
 
   async handoffsOf(communeCode: string, dossierId: string): Promise<HandoffEntity[]> {
     return this.m.find(HandoffEntity, { where: { communeCode, dossierId }, order: { sentAt: 'ASC' } });
+  }
+
+  /** The hand-offs of several dossiers in one read, grouped by dossier, each in send order. */
+  async handoffsOfMany(communeCode: string, dossierIds: readonly string[]): Promise<Map<string, HandoffEntity[]>> {
+    const rows = dossierIds.length === 0 ? [] : await this.m.find(HandoffEntity, { where: { communeCode, dossierId: In([...dossierIds]) }, order: { sentAt: 'ASC' } });
+    const byDossier = new Map<string, HandoffEntity[]>();
+    for (const h of rows) byDossier.set(h.dossierId, [...(byDossier.get(h.dossierId) ?? []), h]);
+    return byDossier;
   }
 
   /** Inserts the work item; a repeated receipt of the same step is a no-op (ON CONFLICT). */
