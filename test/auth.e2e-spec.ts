@@ -65,8 +65,10 @@ describe('authentication and access control', () => {
     const before = await events();
     const otherUnit = await expectStatus(completeStep(api, d.id, 'xu-ly', {}, 'congan.26734'), 403);
     expect(otherUnit.body.message).toMatch(/đơn vị khác/);
-    const otherCommune = await expectStatus(completeStep(api, d.id, 'xu-ly', {}, 'tuphap.26737'), 403);
-    expect(otherCommune.body.message).toMatch(/xã khác/);
+    // Another commune's dossier is not found, exactly like an unknown id.
+    const otherCommune = await expectStatus(completeStep(api, d.id, 'xu-ly', {}, 'tuphap.26737'), 404);
+    const unknown = await expectStatus(completeStep(api, '00000000-0000-4000-8000-000000000000', 'xu-ly', {}, 'tuphap.26734'), 404);
+    expect(otherCommune.body).toEqual(unknown.body);
     expect(await events()).toBe(before);
     await expectStatus(getAs(api, 'congan.26734', `/api/dossiers/${d.id}/handoffs`), 403);
     await expectStatus(getAs(api, 'tuphap.26734', `/api/dossiers/${d.id}/handoffs`), 200);

@@ -107,8 +107,8 @@ describe('receipts and the electronic-circulation indicator', () => {
       .expect(200);
     expect(tuPhap.body.handoffs.total).toBeGreaterThan(0);
     await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').set('authorization', supervisor).query({ communeCode: '26734', from: to, to: from }).expect(400);
-    // Another commune's supervisor, and an officer, may not read them.
-    await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').set('authorization', `Bearer ${await api.token('giamsat.26737')}`).query({ communeCode: '26734', from, to }).expect(403);
+    // Another commune's supervisor finds no such commune (404, like an unknown one); an officer may not read them.
+    await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').set('authorization', `Bearer ${await api.token('giamsat.26737')}`).query({ communeCode: '26734', from, to }).expect(404);
     await request(api.app.getHttpServer()).get('/api/indicators/electronic-share').set('authorization', `Bearer ${await api.token('tuphap.26734')}`).query({ communeCode: '26734', from, to }).expect(403);
   });
 });

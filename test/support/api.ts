@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { DEMO_PASSWORD } from '@motcua/catalog';
 import { DataSource } from 'typeorm';
-import { ApiModule } from '../../apps/api/src/app.module';
-import { configureApi } from '../../apps/api/src/bootstrap';
+import { createApi } from '../../apps/api/src/bootstrap';
 import { Clock } from '@motcua/workflow';
 import { createTestDatabase, dropQueuePrefix, dropTestDatabase } from './database';
 import { testEnv, uniqueName } from './env';
@@ -45,7 +43,7 @@ export async function startTestApi(
   const dbName = await createTestDatabase();
   const clock = new FixedClock(at === 'live' ? undefined : new Date(at));
   const env = testEnv(dbName, queuePrefix, extraEnv);
-  const app = configureApi(await NestFactory.create(ApiModule.forRoot({ env, clock }), { logger: ['error', 'warn'] }));
+  const app = await createApi(env, clock);
   await app.init();
   const tokens = new Map<string, Promise<string>>();
   const token = (username: string): Promise<string> => {

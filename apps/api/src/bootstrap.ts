@@ -1,26 +1,30 @@
 import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { rateLimit } from 'express-rate-limit';
-import { Env } from '@motcua/config';
+import { Logger } from 'nestjs-pino';
+import { type Env, parseTrustProxy } from '@motcua/config';
+import type { Clock } from '@motcua/workflow';
+import { ApiModule } from './app.module';
+import { AuditWriter, enterRequestAudit, openRequestAudit } from './audit/request-audit';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { jsonBody } from './common/json-body';
 import { createValidationPipe } from './common/validation';
 
-/** Wiring shared by main.ts and the tests, so the tests run the API users get. */
-export function configureApi(app: INestApplication): INestApplication {
-  const env = app.get(Env);
+/**
+ * Builds the API exactly as it runs, for main.ts and the tests alike: its own body parser after
+ * the audit (so a refused body is audited), structured logs, the global prefix, validation,
+ * error mapping and the OpenAPI document.
+ */
+export async function createApi(env: Env, clock?: Clock): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot({ env, clock }), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  // Which address is the client's, for the rate limits and the audit log (README: TRUST_PROXY).
+  app.set('trust proxy', parseTrustProxy(env.TRUST_PROXY));
+  app.use(openRequestAudit(app.get(AuditWriter)));
+  app.use(jsonBody());
+  app.use(enterRequestAudit());
   app.setGlobalPrefix('api');
-  // The public lookup guesses nothing for free: a few tries a minute per address, no enumeration.
-  app.use(
-    '/api/public/lookup',
-    rateLimit({
-      windowMs: 60_000,
-      limit: env.LOOKUP_RATE_LIMIT,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, res) =>
-        res.status(429).json({ statusCode: 429, rule: 'RATE_LIMITED', message: 'Tra cứu quá nhiều lần. Vui lòng thử lại sau một phút.' }),
-    }),
-  );
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();

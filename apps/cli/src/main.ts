@@ -1,21 +1,29 @@
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { CATALOG_VERSION, DEMO_COMMUNES, DEMO_PASSWORD, DEMO_USERS, PROCEDURE_CATALOG, validateCatalog } from '@motcua/catalog';
-import { EnvValidationError, loadEnv } from '@motcua/config';
+import { type Env, EnvValidationError, loadEnv, scrubPersonalData } from '@motcua/config';
 import { DEFAULT_CALENDAR_OVERRIDES } from '@motcua/domain';
-import { dataSourceOptions, IntegrityRepository, runMigrations, seed } from '@motcua/persistence';
+import { dataSourceOptions, runMigrations, seed, UnitOfWork } from '@motcua/persistence';
+import { AccountError, createUser, readPassword } from './accounts';
 import { ensureDatabase } from './database';
 
-const USAGE = `usage: motcua <command>
-  migrate   create the database if missing and apply pending migrations
-  seed      migrate, then load the procedure catalog, demo communes and the official calendar
-  start     migrate, seed, then run api + worker (all units) + portal-stub until stopped
-  verify-chain      check the hash chain of every dossier's event log; names the first broken
-                    link of each broken chain (exit 1 if any)
-  check-invariants  list dossiers in progress with no step in an inbox and no hand-off on its
-                    way, i.e. lost (exit 1 if any)`;
+const USAGE = `usage: motcua <command> [options]
+  migrate            create the database if missing and apply pending migrations
+  seed [--demo]      migrate, then load the procedure catalog, the communes and the official
+                     calendar; --demo also creates the demo accounts (published password; refused
+                     under NODE_ENV=production)
+  start [--demo]     migrate, seed, then run api + worker (all units) + portal-stub until stopped
+                     (npm start passes --demo)
+  create-user <username> --commune <code> --roles <role,...> [--units <unit,...>] [--name <full name>]
+                     create an account; its password is read from the first line of stdin
+  remove-demo-users  deactivate every demo account (a production API refuses to start beside them)
+  verify-chain       check the hash chain of every dossier's event log; names the first broken
+                     link of each broken chain (exit 1 if any)
+  check-invariants   list dossiers in progress with no step in an inbox and no hand-off on its
+                     way, i.e. lost (exit 1 if any)`;
 
 async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<T>): Promise<T> {
   const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
@@ -34,19 +42,22 @@ async function migrate(url: string): Promise<void> {
   });
 }
 
-async function seedAll(url: string): Promise<void> {
+async function seedAll(env: Env, demo: boolean): Promise<void> {
+  if (demo && env.NODE_ENV === 'production') {
+    throw new EnvValidationError('Refusing --demo with NODE_ENV=production: the demo accounts share a published password. Create real accounts with create-user.');
+  }
   validateCatalog(PROCEDURE_CATALOG);
-  await withDataSource(url, async (ds) => {
+  await withDataSource(env.DATABASE_URL, async (ds) => {
     const report = await seed(ds, {
       catalogVersion: CATALOG_VERSION,
       communes: DEMO_COMMUNES,
       procedures: PROCEDURE_CATALOG,
       calendarOverrides: DEFAULT_CALENDAR_OVERRIDES,
-      users: DEMO_USERS,
-      usersPassword: DEMO_PASSWORD,
+      ...(demo ? { users: DEMO_USERS, usersPassword: DEMO_PASSWORD } : {}),
     });
     console.log(
-      `seed: ${report.communes} communes, ${report.proceduresAdded} procedure versions added, ${report.proceduresKept} kept (catalog ${CATALOG_VERSION})`,
+      `seed: ${report.communes} communes, ${report.proceduresAdded} procedure versions added, ${report.proceduresKept} kept (catalog ${CATALOG_VERSION})` +
+        (demo ? `, ${DEMO_USERS.length} demo accounts (password in the README)` : ''),
     );
   });
 }
@@ -55,7 +66,7 @@ async function seedAll(url: string): Promise<void> {
 async function verifyChains(url: string): Promise<number> {
   return withDataSource(url, async (ds) => {
     let broken = 0;
-    const checked = await new IntegrityRepository(ds.manager).verifyChains((b) => {
+    const checked = await new UnitOfWork(ds).acrossCommunes.integrity.verifyChains((b) => {
       broken += 1;
       console.log(`BROKEN ${b.dossierCode} (dossier ${b.dossierId}): first bad event seq ${b.seq}, ${b.reason}`);
     });
@@ -66,7 +77,7 @@ async function verifyChains(url: string): Promise<number> {
 
 async function checkInvariants(url: string): Promise<number> {
   return withDataSource(url, async (ds) => {
-    const violations = await new IntegrityRepository(ds.manager).strandedDossiers();
+    const violations = await new UnitOfWork(ds).acrossCommunes.integrity.strandedDossiers();
     for (const v of violations) console.log(`LOST ${v.dossierCode}: ${v.rule}`);
     console.log(`${violations.length} dossier(s) break the invariants`);
     return violations.length > 0 ? 1 : 0;
@@ -101,7 +112,11 @@ function startAll(): void {
 }
 
 async function main(): Promise<void> {
-  const command = process.argv[2];
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { demo: { type: 'boolean', default: false }, commune: { type: 'string' }, roles: { type: 'string' }, units: { type: 'string' }, name: { type: 'string' } },
+  });
+  const [command, ...rest] = positionals;
   const env = loadEnv();
   switch (command) {
     case 'migrate':
@@ -109,12 +124,25 @@ async function main(): Promise<void> {
       break;
     case 'seed':
       await migrate(env.DATABASE_URL);
-      await seedAll(env.DATABASE_URL);
+      await seedAll(env, values.demo);
       break;
     case 'start':
       await migrate(env.DATABASE_URL);
-      await seedAll(env.DATABASE_URL);
+      await seedAll(env, values.demo);
       startAll();
+      break;
+    case 'create-user': {
+      const password = await readPassword(process.stdin);
+      await withDataSource(env.DATABASE_URL, async (ds) => {
+        const user = await createUser(new UnitOfWork(ds), { username: rest[0], commune: values.commune, roles: values.roles, units: values.units, name: values.name, password });
+        console.log(`account ${user.username} created in commune ${user.communeCode} (${user.roles.join(', ')})`);
+      });
+      break;
+    }
+    case 'remove-demo-users':
+      await withDataSource(env.DATABASE_URL, async (ds) => {
+        console.log(`${await new UnitOfWork(ds).acrossCommunes.deactivateDemoUsers()} demo account(s) deactivated`);
+      });
       break;
     case 'verify-chain':
       process.exitCode = await verifyChains(env.DATABASE_URL);
@@ -129,6 +157,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof EnvValidationError ? e.message : e);
-  process.exit(1);
+  const known = e instanceof EnvValidationError || e instanceof AccountError;
+  console.error(scrubPersonalData(known ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)));
+  process.exit(e instanceof AccountError ? 2 : 1);
 });

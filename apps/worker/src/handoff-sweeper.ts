@@ -33,7 +33,7 @@ export class HandoffSweeper {
 
   async sweep(): Promise<void> {
     try {
-      const n = await this.uow.run((tx) => tx.workflow.resendStaleHandoffs(this.resendAfterMs, MAX_RESENDS));
+      const n = await this.uow.runAcrossCommunes((x) => x.resendStaleHandoffs(this.resendAfterMs, MAX_RESENDS));
       if (n > 0) this.logger.warn(`re-sent ${n} hand-off(s) not received within ${this.resendAfterMs} ms`);
     } catch (e) {
       this.logger.warn(`hand-off sweep failed: ${e instanceof Error ? e.message : String(e)}`);

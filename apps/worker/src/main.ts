@@ -1,19 +1,20 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { createLogger, EnvValidationError, loadEnv } from '@motcua/config';
+import { Logger } from 'nestjs-pino';
+import { EnvValidationError, loadEnv, scrubPersonalData } from '@motcua/config';
 import { migrateDatabase } from '@motcua/persistence';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
-  const env = loadEnv();
-  const logger = createLogger('worker', env);
+  const env = loadEnv({ secrets: ['SIGNING_KEY_PASSPHRASE', 'PORTAL_USERNAME', 'PORTAL_PASSWORD'] });
   // Before the context exists: its bootstrap starts consumers that need the schema.
   if (env.MIGRATIONS_RUN === 'true') await migrateDatabase(env.DATABASE_URL);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), { logger, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof EnvValidationError ? e.message : e);
+  console.error(scrubPersonalData(e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)));
   process.exit(1);
 });

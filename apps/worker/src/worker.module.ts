@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Env } from '@motcua/config';
+import { Env, loggingModule } from '@motcua/config';
 import { dataSourceOptions } from '@motcua/persistence';
 import { type Clock, WorkflowModule } from '@motcua/workflow';
 import { WorkerService } from './worker.service';
@@ -11,7 +11,7 @@ export class WorkerModule {
   static forRoot(env: Env, clock?: Clock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CqrsModule.forRoot(), TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, {}, env.DATABASE_POOL_SIZE)), WorkflowModule.forRoot(clock, env.SIGNING_KEY_PASSPHRASE)],
+      imports: [loggingModule('worker', env), CqrsModule.forRoot(), TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, {}, env.DATABASE_POOL_SIZE)), WorkflowModule.forRoot(clock, env.SIGNING_KEY_PASSPHRASE)],
       providers: [{ provide: Env, useValue: env }, WorkerService],
     };
   }

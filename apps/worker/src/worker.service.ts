@@ -4,7 +4,7 @@ import { type Processor, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { BhxhClient, PaymentClient, PopulationClient } from '@motcua/connectors';
-import { Env } from '@motcua/config';
+import { Env, scrubbedError } from '@motcua/config';
 import { isUnitKind, UNIT_KINDS, type UnitKind } from '@motcua/domain';
 import { consumerConnection, OutboxRelay, producerConnection, type QueueName, QueueRegistry } from '@motcua/messaging';
 import { UnitOfWork } from '@motcua/persistence';
@@ -94,7 +94,15 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private consume(queue: QueueName, processor: Processor, concurrency: number): void {
     const connection = consumerConnection(this.env.REDIS_URL);
     this.connections.push(connection);
-    const w = new Worker(queue, processor, {
+    // What a job fails with is kept in Redis as its failedReason and stack: never a personal number.
+    const scrubbing: Processor = async (job) => {
+      try {
+        return await processor(job);
+      } catch (e) {
+        throw scrubbedError(e);
+      }
+    };
+    const w = new Worker(queue, scrubbing, {
       connection,
       prefix: this.env.QUEUE_PREFIX,
       concurrency,

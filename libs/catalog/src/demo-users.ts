@@ -1,9 +1,5 @@
-import { COMMUNE_UNIT_KINDS } from '@motcua/domain';
+import { COMMUNE_UNIT_KINDS, type Role } from '@motcua/domain';
 import { DEMO_COMMUNES } from './demo-commune';
-
-/** Vai trò — what a user may do. */
-export const ROLES = ['reception', 'officer', 'leader', 'supervisor', 'admin', 'service'] as const;
-export type Role = (typeof ROLES)[number];
 
 /** Tài khoản người dùng — a user as the seed creates it. */
 export interface DemoUser {
@@ -14,7 +10,10 @@ export interface DemoUser {
   readonly units: readonly string[];
 }
 
-/** The password of every demo account (README lists the accounts). Change it outside a demo. */
+/**
+ * The password of every demo account (README lists the accounts). Published, so the accounts exist
+ * only when asked for (`seed --demo`) and never under NODE_ENV=production.
+ */
 export const DEMO_PASSWORD = 'MotCua@2026';
 
 const LOGIN_PREFIX: Readonly<Record<(typeof COMMUNE_UNIT_KINDS)[number], string>> = {

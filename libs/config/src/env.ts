@@ -1,11 +1,31 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
+import { parseTrustProxy } from './trust-proxy';
+
+/**
+ * The development values of the secrets: fine on a laptop, refused under NODE_ENV=production.
+ * Anyone can read them here.
+ */
+export const DEVELOPMENT_DEFAULTS = {
+  JWT_SECRET: 'motcua-development-secret-change-me',
+  SIGNING_KEY_PASSPHRASE: 'motcua-development-signing-passphrase',
+  PORTAL_USERNAME: 'motcua',
+  PORTAL_PASSWORD: 'motcua-demo',
+} as const;
 
 /**
  * Environment variables, validated at start (STYLE.md habit 7). Every process reads the same
  * set; a wrong value stops the process with a message naming the variable.
  */
 export class Env {
+  /**
+   * `production` makes every process refuse the development defaults of the secrets it uses
+   * (see {@link SECRET_NAMES}), refuse demo accounts, and refuse to run the stubs.
+   */
+  @IsOptional()
+  @IsString()
+  NODE_ENV = 'development';
+
   /** PostgreSQL connection string. */
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -50,10 +70,11 @@ export class Env {
   PORTAL_URL = 'http://127.0.0.1:3100/dvcqg';
 
   @IsString()
-  PORTAL_USERNAME = 'motcua';
+  PORTAL_USERNAME = DEVELOPMENT_DEFAULTS.PORTAL_USERNAME;
 
+  /** The portal's password for PORTAL_USERNAME; under NODE_ENV=production 32 characters or more. */
   @IsString()
-  PORTAL_PASSWORD = 'motcua-demo';
+  PORTAL_PASSWORD = DEVELOPMENT_DEFAULTS.PORTAL_PASSWORD;
 
   /** Electronic identifier of the province's TTHC system at the portal (madonvi). */
   @IsString()
@@ -65,7 +86,7 @@ export class Env {
    */
   @IsString()
   @Length(16, 512, { message: 'JWT_SECRET must be 16 to 512 characters' })
-  JWT_SECRET = 'motcua-development-secret-change-me';
+  JWT_SECRET = DEVELOPMENT_DEFAULTS.JWT_SECRET;
 
   /**
    * Passphrase that encrypts the communes' signing keys at rest (the private keys that sign
@@ -73,13 +94,32 @@ export class Env {
    */
   @IsString()
   @Length(16, 512, { message: 'SIGNING_KEY_PASSPHRASE must be 16 to 512 characters' })
-  SIGNING_KEY_PASSPHRASE = 'motcua-development-signing-passphrase';
+  SIGNING_KEY_PASSPHRASE = DEVELOPMENT_DEFAULTS.SIGNING_KEY_PASSPHRASE;
 
   /** How often the worker looks for overdue dossiers and expired supplement deadlines the delayed jobs missed. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(100)
   DEADLINE_SWEEP_MS = 60_000;
+
+  /**
+   * How long the API trusts what it read of a token's user (active, token version): a
+   * deactivated account or a change of its roles stops its tokens within this long. 0: read every time.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  AUTH_CACHE_MS = 5000;
+
+  /**
+   * Which proxies in front of the API to believe about the client's address (X-Forwarded-For),
+   * for the rate limits and the audit log: `false` (none, the default: the address is the TCP
+   * peer's), a number of hops, or a comma-separated list of addresses, subnets (CIDR) or the
+   * names `loopback`, `linklocal`, `uniquelocal`. `true` (trust anyone) is refused.
+   */
+  @IsString()
+  TRUST_PROXY = 'false';
 
   /** Lifetime of an access token, in seconds (a working day by default). */
   @Transform(({ value }) => Number(value))
@@ -93,7 +133,7 @@ export class Env {
   @Min(1)
   LOGIN_RATE_LIMIT = 10;
 
-  /** Public lookups allowed per client address and minute. */
+  /** Requests to the public pages (lookup, signature verification) allowed per client address and minute. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
@@ -163,19 +203,52 @@ export class Env {
 /** Thrown at start when a variable is invalid; the message names each bad variable. */
 export class EnvValidationError extends Error {}
 
+/** The secrets a process may need; each process names those it uses (see {@link loadEnv}). */
+export const SECRET_NAMES = ['JWT_SECRET', 'SIGNING_KEY_PASSPHRASE', 'PORTAL_USERNAME', 'PORTAL_PASSWORD'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+/** Secrets shorter than this are refused under NODE_ENV=production (the portal's username excepted). */
+export const PRODUCTION_SECRET_LENGTH = 32;
+
+/** What a process checks at start. */
+export interface EnvRequirements {
+  /** The secrets this process uses: under NODE_ENV=production each must be set, not a default, long enough. */
+  readonly secrets?: readonly SecretName[];
+}
+
+/**
+ * Under NODE_ENV=production, the development defaults of the secrets a process uses are refused,
+ * and so is any of them shorter than {@link PRODUCTION_SECRET_LENGTH} characters (the portal's
+ * username is only checked against its default): one line per variable.
+ */
+function productionSecretProblems(env: Env, secrets: readonly SecretName[]): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  return secrets.flatMap((name) => {
+    const value = env[name];
+    if (value === DEVELOPMENT_DEFAULTS[name]) return [`  ${name}: still the development default; set your own for NODE_ENV=production`];
+    if (name !== 'PORTAL_USERNAME' && value.length < PRODUCTION_SECRET_LENGTH) {
+      return [`  ${name}: ${value.length} characters; NODE_ENV=production needs ${PRODUCTION_SECRET_LENGTH} or more`];
+    }
+    return [];
+  });
+}
+
 /** Validates `raw` (usually process.env) and returns the typed configuration. */
-export function validateEnv(raw: Record<string, unknown>): Env {
+export function validateEnv(raw: Record<string, unknown>, requirements: EnvRequirements = {}): Env {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Env, defined, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-    throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const invalid = new Set(errors.map((e) => e.property));
+  if (!invalid.has('TRUST_PROXY') && parseTrustProxy(env.TRUST_PROXY) === undefined) {
+    lines.push(`  TRUST_PROXY=${JSON.stringify(env.TRUST_PROXY)}: not false, a hop count, or a list of addresses and subnets`);
   }
+  lines.push(...productionSecretProblems(env, (requirements.secrets ?? []).filter((name) => !invalid.has(name))));
+  if (lines.length > 0) throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);
   return env;
 }
 
 /** Reads and validates process.env once. */
-export function loadEnv(): Env {
-  return validateEnv(process.env as Record<string, unknown>);
+export function loadEnv(requirements: EnvRequirements = {}): Env {
+  return validateEnv(process.env as Record<string, unknown>, requirements);
 }

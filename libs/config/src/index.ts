@@ -1,2 +1,4 @@
 export * from './env';
 export * from './logger';
+export * from './personal-data';
+export * from './trust-proxy';

@@ -57,15 +57,16 @@ export async function postJson<T>(
       ? new ConnectorError(system, 'timeout', undefined, `${system}: no answer from ${url} within ${options.timeoutMs} ms`, undefined, { cause: e })
       : new ConnectorError(system, 'network', undefined, `${system}: cannot reach ${url}: ${String(e)}`, undefined, { cause: e });
   }
+  // The answer's body is the outside system's to say, and may echo the personal data it was
+  // sent: errors name the status and the system's error code, never its text.
   const json = parseObject(text);
   if (!res.ok) {
-    const code = typeof json?.error === 'string' ? json.error : undefined;
-    const detail = typeof json?.message === 'string' ? `: ${json.message}` : '';
-    throw new ConnectorError(system, 'http', res.status, `${system}: HTTP ${res.status} from ${url}${detail}`, code);
+    const code = typeof json?.error === 'string' ? json.error.slice(0, 64) : undefined;
+    throw new ConnectorError(system, 'http', res.status, `${system}: HTTP ${res.status} from ${url}${code ? ` (error ${code})` : ''}`, code);
   }
   const answer = json ? read(json) : undefined;
   if (answer === undefined) {
-    throw new ConnectorError(system, 'malformed', res.status, `${system}: malformed answer from ${url}: ${text.slice(0, 200)}`);
+    throw new ConnectorError(system, 'malformed', res.status, `${system}: malformed answer from ${url} (${text.length} bytes)`);
   }
   return answer;
 }

@@ -7,3 +7,5 @@ export * from './routes/route';
 export * from './procedures/procedure';
 export * from './calendar';
 export * from './events/event-chain';
+export * from './access/roles';
+export * from './access/accounts';

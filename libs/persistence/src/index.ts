@@ -16,3 +16,7 @@ export * from './password';
 export * from './repositories/casework.repository';
 export * from './repositories/signing.repository';
 export * from './repositories/audit.repository';
+export * from './tenancy';
+export * from './across-communes';
+export * from './request-audit';
+export * from './failpoints';

@@ -27,7 +27,10 @@ export interface SeedData {
   readonly communes: readonly CommuneSeed[];
   readonly procedures: readonly ProcedureDefinition[];
   readonly calendarOverrides: readonly CalendarOverride[];
-  /** Demo accounts, all with `usersPassword`; existing accounts keep their password. */
+  /**
+   * Demo accounts (`seed --demo`), all with the published `usersPassword` and marked as demo
+   * accounts; existing accounts keep their password. A production API refuses to run beside them.
+   */
   readonly users?: readonly UserSeed[];
   readonly usersPassword?: string;
 }
@@ -68,8 +71,9 @@ export async function seed(ds: DataSource, data: SeedData): Promise<SeedReport> 
     }
     for (const u of data.users ?? []) {
       await m.query(
-        `INSERT INTO users (commune_code, username, full_name, roles, unit_kinds, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (username) DO UPDATE SET full_name = EXCLUDED.full_name, roles = EXCLUDED.roles, unit_kinds = EXCLUDED.unit_kinds`,
+        `INSERT INTO users (commune_code, username, full_name, roles, unit_kinds, password_hash, demo) VALUES ($1, $2, $3, $4, $5, $6, true)
+         ON CONFLICT (username) DO UPDATE SET full_name = EXCLUDED.full_name, roles = EXCLUDED.roles, unit_kinds = EXCLUDED.unit_kinds, active = true
+           WHERE users.demo`,
         [u.communeCode, u.username, u.fullName, u.roles, u.units, passwordHash],
       );
     }

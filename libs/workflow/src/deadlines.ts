@@ -6,13 +6,13 @@ import type { RoutingContext } from './routing';
 export const STEP_WARNING_LEAD_MINUTES = 120;
 
 /** The outbox message of a deadline job, delayed until `runAt` (DESIGN.md §4.3). */
-export function deadlineMessage(communeCode: string, job: DeadlineJob, runAt: Date): OutboxMessage {
-  return { communeCode, queue: 'deadlines', jobName: JobName.Deadline, payload: { ...job }, runAt };
+export function deadlineMessage(job: DeadlineJob, runAt: Date): OutboxMessage {
+  return { queue: 'deadlines', jobName: JobName.Deadline, payload: { ...job }, runAt };
 }
 
 function schedule(ctx: RoutingContext, kind: DeadlineKind, dueAt: Date, runAt: Date, stepKey?: string): void {
   const job: DeadlineJob = { dossierId: ctx.dossier.id, communeCode: ctx.dossier.communeCode, kind, dueAt: dueAt.toISOString(), ...(stepKey ? { stepKey } : {}) };
-  ctx.journal.send(deadlineMessage(ctx.dossier.communeCode, job, runAt));
+  ctx.journal.send(deadlineMessage(job, runAt));
 }
 
 /**

@@ -45,11 +45,11 @@ export class DossierJournal {
       this.events.forEach((e, i) => {
         if (!e.portal) return;
         const job: PortalSyncJob = { dossierId: this.dossier.id, communeCode: this.dossier.communeCode, eventSeq: this.dossier.lastSeq + i + 1 };
-        this.messages.push({ communeCode: this.dossier.communeCode, queue: 'portal-sync', jobName: JobName.PortalSync, payload: { ...job } });
+        this.messages.push({ queue: 'portal-sync', jobName: JobName.PortalSync, payload: { ...job } });
       });
     }
     const head = await this.tx.events.append(
-      { dossierId: this.dossier.id, communeCode: this.dossier.communeCode, lastSeq: this.dossier.lastSeq, lastHash: this.dossier.lastHash },
+      { dossierId: this.dossier.id, lastSeq: this.dossier.lastSeq, lastHash: this.dossier.lastHash },
       this.events,
       this.state,
       this.messages,

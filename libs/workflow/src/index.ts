@@ -8,7 +8,7 @@ export * from './commands/routing-context';
 export * from './commands/complete-step.command';
 export * from './commands/record-receipt.command';
 export * from './workflow.module';
-export * from './failpoints';
+export { failpoint } from '@motcua/persistence';
 export * from './access';
 export * from './deadlines';
 export * from './signing';

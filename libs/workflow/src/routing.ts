@@ -108,7 +108,7 @@ export async function handOff(ctx: RoutingContext, steps: readonly RouteStep[], 
       await applyReceipt(ctx, handoff, ctx.actor);
     } else {
       const job: HandoffJob = { handoffId: id, dossierId: ctx.dossier.id, communeCode: ctx.dossier.communeCode };
-      ctx.journal.send({ communeCode: ctx.dossier.communeCode, queue: step.unit, jobName: JobName.Handoff, payload: { ...job } });
+      ctx.journal.send({ queue: step.unit, jobName: JobName.Handoff, payload: { ...job } });
     }
   }
 }
@@ -142,7 +142,6 @@ export async function applyReceipt(ctx: RoutingContext, handoff: HandoffEntity, 
   }
   if (handoff.stepDueAt) scheduleStepWarning(ctx, handoff.stepKey, ctx.now, handoff.stepDueAt);
   await ctx.tx.workflow.insertWorkItem({
-    communeCode: handoff.communeCode,
     dossierId: handoff.dossierId,
     unitKind: handoff.toUnit,
     stepKey: handoff.stepKey,

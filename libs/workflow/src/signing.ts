@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import type { SigningKeyRow, TransactionScope } from '@motcua/persistence';
 
 /** The algorithm of the communes' signing keys (node:crypto, RFC 8032). */
@@ -32,14 +32,14 @@ export function canonicalJson(value: unknown): string {
  * stored as encrypted PKCS#8 (AES-256-CBC under the passphrase). Two first signatures at once
  * end with one key (the partial unique index keeps one active key per commune).
  */
-export async function activeSigningKey(tx: TransactionScope, communeCode: string, passphrase: SigningPassphrase): Promise<SigningKeyRow> {
-  const existing = await tx.signing.activeKey(communeCode);
+export async function activeSigningKey(tx: TransactionScope, passphrase: SigningPassphrase): Promise<SigningKeyRow> {
+  const existing = await tx.signing.activeKey();
   if (existing) return existing;
   const { publicKey, privateKey } = generateKeyPairSync('ed25519', {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: passphrase.value },
   });
-  return tx.signing.insertKey({ id: keyIdOf(publicKey), communeCode, algorithm: SIGNING_ALGORITHM, publicKey, privateKey });
+  return tx.signing.insertKey({ id: keyIdOf(publicKey), algorithm: SIGNING_ALGORITHM, publicKey, privateKey });
 }
 
 /** Signs the canonical JSON of `statement`; returns the exact signed text and the base64 signature. */
@@ -56,4 +56,17 @@ export function verifyStatement(publicKeyPem: string, payload: string, signature
   } catch {
     return false;
   }
+}
+
+/** Mã xác thực: 128 random bits as 32 hex digits; only someone holding the printed result knows it. */
+export function newVerificationToken(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** The shape of a verification token (anything else is not looked up at all). */
+export const VERIFICATION_TOKEN = /^[0-9a-f]{32}$/;
+
+/** The public page that checks a signature by its token (the target of the result's QR code). */
+export function verificationPath(token: string): string {
+  return `/api/public/signatures/${token}`;
 }

@@ -37,6 +37,6 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: 'Nhật ký thao tác của xã: ai, lúc nào, làm gì, kết quả (kể cả bị từ chối)' })
   async list(@Query() q: AuditQueryDto, @CurrentActor() actor: Actor) {
-    return { items: await this.uow.read.audit.list(actor.communeCode, { targetId: q.targetId, actorUsername: q.username, limit: q.limit ?? 100 }) };
+    return { items: await this.uow.read(actor.communeCode).audit.list({ targetId: q.targetId, actorUsername: q.username, limit: q.limit ?? 100 }) };
   }
 }

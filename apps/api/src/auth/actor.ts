@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Role } from '@motcua/catalog';
+import type { Role } from '@motcua/domain';
 import type { ActingUser } from '@motcua/workflow';
 
 /** Người dùng đã đăng nhập — the authenticated caller, as the access token carries it. */
@@ -13,12 +13,12 @@ export interface Actor {
 }
 
 /**
- * The caller as the workflow commands see it: supervisors and administrators act above the units
- * (never across communes); everyone else within their own units.
+ * The caller as the workflow commands see it: their commune (every command runs in it) and the
+ * units whose steps they may act on. Roles above the units see every unit's work but act on a
+ * step only as a member of its unit (supervisors reassign instead).
  */
 export function actingUser(actor: Actor): ActingUser {
-  const aboveUnits = actor.roles.some((r) => r === 'supervisor' || r === 'admin');
-  return { id: actor.id, name: actor.fullName, communeCode: actor.communeCode, units: aboveUnits ? 'any' : actor.units };
+  return { id: actor.id, name: actor.fullName, communeCode: actor.communeCode, units: actor.units };
 }
 
 export const IS_PUBLIC = 'motcua:public';

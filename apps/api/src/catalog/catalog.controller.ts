@@ -35,9 +35,9 @@ export class CatalogController {
   @ApiOperation({ summary: 'Danh mục thủ tục hành chính đang áp dụng của một xã' })
   @ApiOkResponse({ type: [ProcedureView] })
   async list(@Query() q: CatalogQueryDto): Promise<ProcedureView[]> {
-    const commune = await this.uow.read.reference.findCommune(q.communeCode);
+    const commune = await this.uow.reference.findCommune(q.communeCode);
     if (!commune) throw new NotFoundError(`Không có xã mã "${q.communeCode}".`);
-    const rows = await this.uow.read.reference.listProcedures(q.communeCode);
+    const rows = await this.uow.reference.listProcedures(q.communeCode);
     return rows.map((r) => ({
       code: r.code,
       version: r.version,

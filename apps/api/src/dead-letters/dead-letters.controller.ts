@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/actor';
+import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ConflictError, NotFoundError } from '@motcua/domain';
-import { ALL_QUEUES, type QueueName, QueueRegistry } from '@motcua/messaging';
+import { ALL_QUEUES, DeadLetterRepository, type QueueName, QueueRegistry } from '@motcua/messaging';
+import { type Actor, CurrentActor, Roles } from '../auth/actor';
 
 class DeadLetterQueryDto {
   @ApiPropertyOptional({ enum: ALL_QUEUES })
@@ -21,15 +21,13 @@ class DeadLetterQueryDto {
   limit?: number;
 }
 
-function queueOf(name: string): QueueName {
-  if (!(ALL_QUEUES as readonly string[]).includes(name)) throw new NotFoundError(`Không có hàng đợi "${name}".`);
-  return name as QueueName;
-}
+const NOT_FOUND = 'Không có tác vụ này trong danh sách chết của xã.';
 
 /**
  * The dead-letter list: jobs that used up their retries (or met a rule no retry can fix) stay in
- * their queue's failed set with the reason. Supervisors see them here and replay them once the
- * cause is fixed; the consumers are idempotent, so a replay never applies anything twice.
+ * their queue's failed set with the reason. Supervisors see their own commune's here and replay
+ * them once the cause is fixed; the consumers are idempotent, so a replay never applies anything
+ * twice. Another commune's job is not found, like an unknown one.
  */
 @ApiTags('Vận hành')
 @ApiBearerAuth()
@@ -39,37 +37,21 @@ export class DeadLettersController {
   constructor(private readonly queues: QueueRegistry) {}
 
   @Get()
-  @ApiOperation({ summary: 'Các tác vụ đã thử hết số lần (danh sách chết), kèm lý do' })
-  async list(@Query() q: DeadLetterQueryDto) {
-    await this.queues.ready();
-    const names = q.queue ? [q.queue] : ALL_QUEUES;
-    const limit = q.limit ?? 50;
-    const perQueue = await Promise.all(
-      names.map(async (name) => {
-        const jobs = await this.queues.get(name).getFailed(0, limit - 1);
-        return jobs.map((j) => ({
-          queue: name,
-          jobId: j.id,
-          name: j.name,
-          data: j.data as Record<string, unknown>,
-          failedReason: j.failedReason,
-          attemptsMade: j.attemptsMade,
-          failedAt: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
-        }));
-      }),
-    );
-    return perQueue.flat().slice(0, limit);
+  @ApiOperation({ summary: 'Các tác vụ của xã đã thử hết số lần (danh sách chết), kèm lý do' })
+  async list(@Query() q: DeadLetterQueryDto, @CurrentActor() actor: Actor) {
+    return new DeadLetterRepository(this.queues, actor.communeCode).list(q.limit ?? 50, q.queue);
   }
 
   @Post(':queue/:jobId/replay')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Chạy lại một tác vụ trong danh sách chết' })
-  async replay(@Param('queue') queue: string, @Param('jobId') jobId: string) {
-    await this.queues.ready();
-    const job = await this.queues.get(queueOf(queue)).getJob(jobId);
-    if (!job) throw new NotFoundError(`Không có tác vụ "${jobId}" trong hàng đợi "${queue}".`);
-    if (!(await job.isFailed())) throw new ConflictError('JOB_NOT_FAILED', 'Tác vụ này không nằm trong danh sách chết.');
-    await job.retry('failed');
+  @ApiOperation({ summary: 'Chạy lại một tác vụ trong danh sách chết của xã' })
+  @ApiNotFoundResponse({ description: 'Không có tác vụ này trong danh sách chết của xã' })
+  @ApiConflictResponse({ description: 'Tác vụ không nằm trong danh sách chết' })
+  async replay(@Param('queue') queue: string, @Param('jobId') jobId: string, @CurrentActor() actor: Actor) {
+    if (!(ALL_QUEUES as readonly string[]).includes(queue)) throw new NotFoundError(NOT_FOUND);
+    const outcome = await new DeadLetterRepository(this.queues, actor.communeCode).replay(queue as QueueName, jobId);
+    if (outcome === 'not-found') throw new NotFoundError(NOT_FOUND);
+    if (outcome === 'not-failed') throw new ConflictError('JOB_NOT_FAILED', 'Tác vụ này không nằm trong danh sách chết.');
     return { queue, jobId, replayed: true };
   }
 }

@@ -5,10 +5,10 @@ import type { Response } from 'express';
 import { ConflictError, DOSSIER_STATE_LABELS, DomainValidationError, formatVn, NotFoundError, toLocalDate } from '@motcua/domain';
 import { FORM_KEYS, FORM_TITLES, type FormDocument, type FormKey, renderHtml, renderPdf } from '@motcua/documents';
 import { UnitOfWork } from '@motcua/persistence';
-import { assertMayAct, ReferenceCache } from '@motcua/workflow';
-import { type Actor, actingUser, CurrentActor, Roles } from '../auth/actor';
-import { assertMayView } from '../workflow/dossier-access';
-import { dossierOr404, uuid } from '../workflow/workflow.controller';
+import { ReferenceCache, verificationPath } from '@motcua/workflow';
+import { type Actor, CurrentActor, Roles } from '../auth/actor';
+import { viewableDossier } from '../workflow/dossier-access';
+import { uuid } from '../workflow/workflow.controller';
 import { buildDossierForm, type DossierRecord, formHeader, FormNotApplicable, trackingBookRow } from './forms';
 
 const DOSSIER_FORMS = FORM_KEYS.filter((k): k is Exclude<FormKey, 'mau-07'> => k !== 'mau-07');
@@ -51,7 +51,7 @@ async function send(res: Response, doc: FormDocument, name: string, format: 'htm
 /** Reading a dossier: its whole record, and its printable forms (Mẫu 01–07). */
 @ApiTags('Hồ sơ')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'Hồ sơ của xã khác, hoặc không qua đơn vị của tài khoản' })
+@ApiForbiddenResponse({ description: 'Hồ sơ không qua đơn vị của tài khoản' })
 @Controller()
 export class DossierController {
   constructor(
@@ -60,18 +60,16 @@ export class DossierController {
   ) {}
 
   private async load(id: string, actor: Actor): Promise<DossierRecord> {
-    const dossier = await dossierOr404(this.uow, id);
-    const read = this.uow.read;
-    const handoffs = await read.workflow.handoffsOf(dossier.communeCode, id);
-    assertMayView(actor, dossier, handoffs);
+    const read = this.uow.read(actor.communeCode);
+    const { dossier, handoffs } = await viewableDossier(read, actor, id);
     const [procedure, office, commune, events, supplements, apology, signatures] = await Promise.all([
       this.refs.procedure(read.reference, dossier.communeCode, dossier.procedureVersionId),
       this.refs.office(read.reference, dossier.receivingOfficeCode),
       this.refs.commune(read.reference, dossier.communeCode),
       read.events.listByDossier(id),
-      read.casework.supplementRequests(dossier.communeCode, id),
-      read.casework.apologyOf(dossier.communeCode, id),
-      read.signing.signaturesByCode(dossier.code),
+      read.casework.supplementRequests(id),
+      read.casework.apologyOf(id),
+      read.signing.signaturesOf(id),
     ]);
     if (!office || !commune) throw new Error(`reference data missing for dossier ${id}`);
     return { dossier, procedure, office, commune, handoffs, events, supplements, apology, signatures };
@@ -79,11 +77,12 @@ export class DossierController {
 
   @Get('dossiers/:id')
   @ApiOperation({ summary: 'Toàn bộ hồ sơ: trạng thái, hạn, các bước, lượt chuyển, yêu cầu bổ sung, văn bản xin lỗi, chữ ký số, tài liệu, lịch sử' })
-  @ApiNotFoundResponse({ description: 'Không có hồ sơ này' })
+  @ApiNotFoundResponse({ description: 'Không có hồ sơ này trong xã của tài khoản (hồ sơ xã khác cũng trả 404)' })
   async detail(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
     const r = await this.load(id, actor);
     const d = r.dossier;
-    const [items, documents] = await Promise.all([this.uow.read.workflow.workItemsOf(d.communeCode, id), this.uow.read.casework.documentsOf(d.communeCode, id)]);
+    const read = this.uow.read(actor.communeCode);
+    const [items, documents] = await Promise.all([read.workflow.workItemsOf(id), read.casework.documentsOf(id)]);
     return {
       id: d.id,
       code: d.code,
@@ -110,7 +109,14 @@ export class DossierController {
       workItems: items.map((w) => ({ stepKey: w.stepKey, unit: w.unitKind, status: w.status, assigneeId: w.assigneeId, dueAt: w.dueAt, completedAt: w.completedAt })),
       supplementRequests: r.supplements,
       apology: r.apology,
-      signatures: r.signatures.map((s) => ({ keyId: s.keyId, documentSha256: s.documentSha256, signedBy: s.signedBy, signedAt: s.signedAt })),
+      signatures: r.signatures.map((s) => ({
+        keyId: s.keyId,
+        documentSha256: s.documentSha256,
+        signedBy: s.signedBy,
+        signedAt: s.signedAt,
+        verificationToken: s.verificationToken,
+        verificationUrl: verificationPath(s.verificationToken),
+      })),
       documents,
       history: r.events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor, occurredAt: e.occurredAt, payload: e.payload })),
       forms: DOSSIER_FORMS.map((k) => ({ form: k, title: FORM_TITLES[k], url: `/api/dossiers/${id}/forms/${k}` })),
@@ -142,14 +148,14 @@ export class DossierController {
     const from = new Date(q.from);
     const to = new Date(q.to);
     if (!(from < to)) throw new DomainValidationError('PERIOD', 'Đầu kỳ phải trước cuối kỳ.', 'to');
-    const read = this.uow.read;
+    const read = this.uow.read(actor.communeCode);
+    // Another commune's office is not found, like an unknown one: the book is the commune's own.
     const office = await this.refs.office(read.reference, q.officeCode);
-    if (!office) throw new NotFoundError(`Không có nơi tiếp nhận mã "${q.officeCode}".`);
-    assertMayAct(actingUser(actor), office.communeCode);
+    if (!office || office.communeCode !== actor.communeCode) throw new NotFoundError(`Xã không có nơi tiếp nhận mã "${q.officeCode}".`);
     const commune = await this.refs.commune(read.reference, office.communeCode);
     if (!commune) throw new NotFoundError('Không có xã của nơi tiếp nhận.');
     const entries = await read.dossiers.receivedAtOffice(office.code, from, to, 5000);
-    const handoffs = await read.workflow.handoffsOfMany(office.communeCode, entries.map((e) => e.dossier.id));
+    const handoffs = await read.workflow.handoffsOfReceived(entries.map((e) => e.dossier.id));
     const rows = entries.map((e, i) => trackingBookRow(i + 1, e.dossier, e.procedureName, e.leadUnit, handoffs.get(e.dossier.id) ?? []));
     const last = new Date(to.getTime() - 1);
     const [fy, fm, fd] = toLocalDate(from).split('-');

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DOSSIER_STATE_LABELS, type DossierState, DOSSIER_STATES, ForbiddenError, UNIT_KINDS, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
+import { DOSSIER_STATE_LABELS, type DossierState, DOSSIER_STATES, ForbiddenError, standsAboveUnits, UNIT_KINDS, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
 import { Clock, ReferenceCache, SUPERVISORS } from '@motcua/workflow';
 import { type Actor, CurrentActor, Roles } from '../auth/actor';
@@ -62,9 +62,6 @@ class InboxQueryDto {
   offset?: number;
 }
 
-/** Roles that watch every unit of their commune. */
-const ABOVE_UNITS = new Set(['supervisor', 'admin', 'leader']);
-
 /**
  * Hộp việc — the work items of my units, soonest due first, flagged overdue or near due.
  * Officers see their own units only (asking for another unit is 403); supervisors every unit.
@@ -83,12 +80,12 @@ export class InboxController {
   @Roles('officer', 'leader', 'reception', 'supervisor', 'admin')
   @ApiOperation({ summary: 'Hộp việc của đơn vị: các bước chờ xử lý, sắp xếp theo hạn, gắn cờ quá hạn / sắp đến hạn' })
   async inbox(@Query() q: InboxQueryDto, @CurrentActor() actor: Actor) {
-    const mine = actor.roles.some((r) => ABOVE_UNITS.has(r)) ? [...UNIT_KINDS] : actor.units;
+    const mine = standsAboveUnits(actor.roles) ? [...UNIT_KINDS] : actor.units;
     if (q.unit && !mine.includes(q.unit)) throw new ForbiddenError('Tài khoản không thuộc đơn vị này.', { unit: q.unit });
     const now = this.clock.now();
-    const calendar = await this.refs.forCommune(this.uow.read.reference, actor.communeCode);
-    const { rows, total } = await this.uow.read.workflow.inbox({
-      communeCode: actor.communeCode,
+    const read = this.uow.read(actor.communeCode);
+    const calendar = await this.refs.forCommune(read.reference, actor.communeCode);
+    const { rows, total } = await read.workflow.inbox({
       units: q.unit ? [q.unit] : mine,
       status: q.status === 'mine' ? undefined : q.status,
       assigneeId: q.status === 'mine' ? actor.id : undefined,
@@ -135,7 +132,7 @@ export class InboxController {
   @Get('notifications')
   @ApiOperation({ summary: 'Nhắc việc và cảnh báo: bước sắp đến hạn của đơn vị, hồ sơ sắp đến hạn (Một cửa), hồ sơ quá hạn (giám sát)' })
   async notifications(@CurrentActor() actor: Actor) {
-    const audiences = [...actor.units, ...(actor.roles.some((r) => ABOVE_UNITS.has(r)) ? [SUPERVISORS] : [])];
-    return { items: await this.uow.read.casework.notifications(actor.communeCode, audiences, 100) };
+    const audiences = [...actor.units, ...(standsAboveUnits(actor.roles) ? [SUPERVISORS] : [])];
+    return { items: await this.uow.read(actor.communeCode).casework.notifications(audiences, 100) };
   }
 }

@@ -2,6 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import {
   DomainValidationError,
+  ForbiddenError,
   formatDossierCode,
   type OfficeProfile,
   planStages,
@@ -12,7 +13,7 @@ import {
   transition,
 } from '@motcua/domain';
 import { type DossierEntity, type NewDossier, UnitOfWork } from '@motcua/persistence';
-import { assertMayAct, Clock, DossierEvents, DossierJournal, handOff, ReferenceCache, resolveChannel, scheduleDossierDeadlines } from '@motcua/workflow';
+import { Clock, DossierEvents, DossierJournal, handOff, ReferenceCache, resolveChannel, scheduleDossierDeadlines } from '@motcua/workflow';
 import { buildReceiptSlip } from './receipt-slip';
 import { ReceiveDossierCommand, type ReceiveDossierResult } from './receive-dossier.command';
 
@@ -33,13 +34,15 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
   async execute({ input, actor }: ReceiveDossierCommand): Promise<ReceiveDossierResult> {
     const now = this.clock.now();
     const day = toLocalDate(now);
-    return this.uow.run(async (tx) => {
+    return this.uow.run(actor.communeCode, async (tx) => {
       const office = await this.refs.office(tx.reference, input.officeCode);
       if (!office) {
         throw new DomainValidationError('OFFICE_UNKNOWN', `Không có cơ quan tiếp nhận mã "${input.officeCode}".`, 'officeCode');
       }
       // The desk receives at the offices of its own commune (for any commune of the province).
-      assertMayAct(actor, office.communeCode);
+      if (office.communeCode !== actor.communeCode) {
+        throw new ForbiddenError('Nơi tiếp nhận thuộc xã khác; tài khoản chỉ tiếp nhận tại nơi tiếp nhận của xã mình.', { field: 'officeCode' });
+      }
       const receivingCommune = await this.refs.commune(tx.reference, office.communeCode);
       const decidingCode = input.communeCode ?? office.communeCode;
       const deciding = decidingCode === office.communeCode ? receivingCommune : await this.refs.commune(tx.reference, decidingCode);
@@ -71,9 +74,11 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
       const calendar = await this.refs.forCommune(tx.reference, deciding.code);
       const countedFrom = calendar.receiptTime(now, profile);
       const dueAt = calendar.dueDate(now, procedure.legalTime, profile);
-      const number = await tx.sequences.nextDossierNumber(office.communeCode, office.code, day);
+      const number = await tx.sequences.nextDossierNumber(office.code, day);
       const year = Number(day.slice(0, 4));
-      const bookEntry = await tx.sequences.nextBookEntry(office.communeCode, office.code, year);
+      const bookEntry = await tx.sequences.nextBookEntry(office.code, year);
+      // The dossier belongs to the commune that decides it (Decree 118/2025: possibly not the office's).
+      const dtx = tx.forCommune(deciding.code);
 
       const dossier: NewDossier = {
         id: randomUUID(),
@@ -106,9 +111,9 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
         bookNumber: year,
         bookEntry,
       };
-      await tx.dossiers.insert(dossier);
+      await dtx.dossiers.insert(dossier);
       const written: DossierEntity = { ...dossier, lastSeq: 0, lastHash: '', createdAt: now, updatedAt: now };
-      const journal = new DossierJournal(tx, written);
+      const journal = new DossierJournal(dtx, written);
       // Personal identifiers stay on the dossier row; the event log carries what happened.
       journal.record(
         DossierEvents.Received,
@@ -137,7 +142,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
       written.state = transition(written.state, 'startProcessing');
       journal.setState(written.state);
       const [first] = planStages(procedure.route, options);
-      const ctx = { tx, journal, dossier: written, procedure, calendar, profile, now, actor: dossier.receivedBy };
+      const ctx = { tx: dtx, journal, dossier: written, procedure, calendar, profile, now, actor: dossier.receivedBy };
       await handOff(ctx, first.steps, 'van-phong', channel);
       scheduleDossierDeadlines(ctx);
       await journal.flush();

@@ -2,7 +2,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { DOSSIER_STATE_LABELS, formatVn, NotFoundError, toPortalStatus, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
-import { ReferenceCache } from '@motcua/workflow';
+import { ReferenceCache, verificationPath, verifyStatement } from '@motcua/workflow';
 import { LookupDossierDto, LookupResultView } from './lookup.dto';
 
 export class LookupDossierQuery {
@@ -46,13 +46,19 @@ export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, L
   ) {}
 
   async execute({ input }: LookupDossierQuery): Promise<LookupResultView> {
-    const dossier = await this.uow.read.dossiers.findByCode(input.code.trim());
+    const dossier = await this.uow.acrossCommunes.dossierByCode(input.code.trim());
     const phoneOk = sameSecret(dossier?.applicantPhone ?? null, input.phone);
     const idOk = sameSecret(dossier?.applicantIdNumber ?? null, input.idNumber);
     if (!dossier || !(phoneOk || idOk)) throw new NotFoundError(LOOKUP_NOT_FOUND_MESSAGE);
 
-    const procedure = await this.refs.procedure(this.uow.read.reference, dossier.communeCode, dossier.procedureVersionId);
-    const events = await this.uow.read.events.listByDossier(dossier.id);
+    // Found and proven by the second factor: from here on, the dossier's own commune.
+    const read = this.uow.read(dossier.communeCode);
+    const [procedure, events, signatures] = await Promise.all([
+      this.refs.procedure(read.reference, dossier.communeCode, dossier.procedureVersionId),
+      read.events.listByDossier(dossier.id),
+      read.signing.signaturesOf(dossier.id),
+    ]);
+    const keys = this.uow.acrossCommunes;
     return {
       code: dossier.code,
       procedureName: procedure.name,
@@ -66,6 +72,18 @@ export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, L
         const description = publicText(e.type, e.payload);
         return description ? [{ at: e.occurredAt.toISOString(), description }] : [];
       }),
+      signatures: await Promise.all(
+        signatures.map(async (s) => {
+          const key = await keys.publicSigningKey(s.keyId);
+          return {
+            signedBy: s.signedBy,
+            signedAt: s.signedAt.toISOString(),
+            documentSha256: s.documentSha256,
+            valid: key ? verifyStatement(key.publicKey, s.payload, s.signature) : false,
+            verificationUrl: verificationPath(s.verificationToken),
+          };
+        }),
+      ),
     };
   }
 }

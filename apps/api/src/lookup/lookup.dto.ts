@@ -24,6 +24,15 @@ export class LookupStepView {
   @ApiProperty() description: string;
 }
 
+/** Chữ ký số trên kết quả, as the citizen sees it. */
+export class LookupSignatureView {
+  @ApiProperty() signedBy: string;
+  @ApiProperty() signedAt: string;
+  @ApiProperty({ description: 'SHA-256 của tài liệu kết quả đã ký' }) documentSha256: string;
+  @ApiProperty() valid: boolean;
+  @ApiProperty({ description: 'Trang kiểm tra chữ ký theo mã xác thực' }) verificationUrl: string;
+}
+
 /** What a citizen may see of a dossier. */
 export class LookupResultView {
   @ApiProperty() code: string;
@@ -35,4 +44,5 @@ export class LookupResultView {
   @ApiProperty() appointmentAt: string;
   @ApiProperty() appointmentText: string;
   @ApiProperty({ type: [LookupStepView] }) history: LookupStepView[];
+  @ApiProperty({ type: [LookupSignatureView], description: 'Chữ ký số trên kết quả, khi đã có' }) signatures: LookupSignatureView[];
 }

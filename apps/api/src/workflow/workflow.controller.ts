@@ -10,8 +10,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { NotFoundError, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
-import { type DossierEntity, UnitOfWork } from '@motcua/persistence';
+import { UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
+import { UnitOfWork } from '@motcua/persistence';
 import {
   CompleteStepCommand,
   type CompleteStepResult,
@@ -34,7 +34,7 @@ import {
   WithdrawDossierCommand,
 } from '@motcua/workflow';
 import { type Actor, actingUser, CurrentActor, Roles } from '../auth/actor';
-import { assertMayView } from './dossier-access';
+import { viewableDossier } from './dossier-access';
 import {
   ApologyDto,
   AssignDto,
@@ -47,23 +47,18 @@ import {
   WithdrawDto,
 } from './casework.dto';
 
+/** A malformed dossier id is a dossier that does not exist: 404, like another commune's. */
 export const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
-
-/** The dossier, any commune (the command answers 403 for another commune's), or 404. */
-export async function dossierOr404(uow: UnitOfWork, id: string): Promise<DossierEntity> {
-  const dossier = await uow.read.dossiers.findAnyById(id);
-  if (!dossier) throw new NotFoundError('Không tìm thấy hồ sơ.');
-  return dossier;
-}
 
 /**
  * The officer's actions on a dossier (one-stop-rules.md §2). Each is one command in one
- * transaction; a refusal (400, 403, 404, 409) changes nothing.
+ * transaction, run in the caller's commune: another commune's dossier is not found (404, exactly
+ * like an unknown id); another unit's step is 403. A refusal (400, 403, 404, 409) changes nothing.
  */
 @ApiTags('Luân chuyển hồ sơ')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'Hồ sơ của xã khác, hoặc bước của đơn vị khác' })
-@ApiNotFoundResponse({ description: 'Không có hồ sơ này' })
+@ApiForbiddenResponse({ description: 'Bước của đơn vị khác, hoặc vai trò không được phép' })
+@ApiNotFoundResponse({ description: 'Không có hồ sơ này trong xã của tài khoản (hồ sơ xã khác cũng trả 404)' })
 @Controller('dossiers/:id')
 export class WorkflowController {
   constructor(
@@ -77,8 +72,7 @@ export class WorkflowController {
   @ApiOperation({ summary: 'Nhận xử lý một bước trong hộp việc của đơn vị', description: 'Nhận lại bước đã là của mình: không đổi gì. Bước của cán bộ khác: 409.' })
   @ApiConflictResponse({ description: 'Bước đã được cán bộ khác nhận, hoặc không còn chờ xử lý' })
   async take(@Param('id', uuid) id: string, @Param('stepKey') stepKey: string, @CurrentActor() actor: Actor): Promise<TakeWorkItemResult> {
-    const d = await dossierOr404(this.uow, id);
-    return this.commands.execute(new TakeWorkItemCommand(d.communeCode, id, stepKey, actingUser(actor)));
+    return this.commands.execute(new TakeWorkItemCommand(id, stepKey, actingUser(actor)));
   }
 
   @Post('steps/:stepKey/assign')
@@ -87,8 +81,7 @@ export class WorkflowController {
   @ApiOperation({ summary: 'Giao lại một bước cho cán bộ khác của đơn vị (giám sát)' })
   @ApiBadRequestResponse({ description: 'Người được giao không thuộc đơn vị của bước' })
   async assign(@Param('id', uuid) id: string, @Param('stepKey') stepKey: string, @Body() body: AssignDto, @CurrentActor() actor: Actor): Promise<TakeWorkItemResult> {
-    const d = await dossierOr404(this.uow, id);
-    return this.commands.execute(new ReassignWorkItemCommand(d.communeCode, id, stepKey, actingUser(actor), body.assignee));
+    return this.commands.execute(new ReassignWorkItemCommand(id, stepKey, actingUser(actor), body.assignee));
   }
 
   @Post('steps/:stepKey/complete')
@@ -102,8 +95,7 @@ export class WorkflowController {
   @ApiOkResponse({ description: '`next`: handoff, wait (chờ nhánh song song) hoặc return (về Một cửa)' })
   @ApiConflictResponse({ description: 'Bước không chờ xử lý, đang do cán bộ khác xử lý, cần chữ ký số, hoặc hồ sơ không ở trạng thái đang xử lý' })
   async complete(@Param('id', uuid) id: string, @Param('stepKey') stepKey: string, @Body() body: CompleteStepDto, @CurrentActor() actor: Actor): Promise<CompleteStepResult> {
-    const d = await dossierOr404(this.uow, id);
-    return this.commands.execute(new CompleteStepCommand(d.communeCode, id, stepKey, actingUser(actor), body.notes, body.handoff, undefined, body.documents ?? []));
+    return this.commands.execute(new CompleteStepCommand(id, stepKey, actingUser(actor), body.notes, body.handoff, undefined, body.documents ?? []));
   }
 
   @Post('steps/:stepKey/supplement-request')
@@ -120,9 +112,8 @@ export class WorkflowController {
     @Body() body: SupplementRequestDto,
     @CurrentActor() actor: Actor,
   ): Promise<RequestSupplementResult> {
-    const d = await dossierOr404(this.uow, id);
     const items = body.items.map((i) => ({ name: i.name, originals: i.originals ?? 1, copies: i.copies ?? 0, ...(i.note ? { note: i.note } : {}) }));
-    return this.commands.execute(new RequestSupplementCommand(d.communeCode, id, stepKey, actingUser(actor), body.reason, items));
+    return this.commands.execute(new RequestSupplementCommand(id, stepKey, actingUser(actor), body.reason, items));
   }
 
   @Post('supplement')
@@ -131,8 +122,7 @@ export class WorkflowController {
   @ApiOperation({ summary: 'Ghi nhận hồ sơ bổ sung của công dân (tại Bộ phận Một cửa hoặc qua Cổng DVC)', description: 'Thời hạn tiếp tục: ngày hẹn được lùi đúng bằng thời gian làm việc hồ sơ nằm ở phía công dân.' })
   @ApiConflictResponse({ description: 'Hồ sơ không chờ bổ sung' })
   async supply(@Param('id', uuid) id: string, @Body() body: SupplyDto, @CurrentActor() actor: Actor): Promise<ReceiveSupplementResult> {
-    const d = await dossierOr404(this.uow, id);
-    return this.commands.execute(new ReceiveSupplementCommand(d.communeCode, id, actingUser(actor), body.via, body.note, body.documents ?? []));
+    return this.commands.execute(new ReceiveSupplementCommand(id, actingUser(actor), body.via, body.note, body.documents ?? []));
   }
 
   @Post('steps/:stepKey/reject')
@@ -141,8 +131,7 @@ export class WorkflowController {
   @ApiOperation({ summary: 'Từ chối giải quyết sau thẩm định, nêu rõ lý do (thông báo theo Mẫu 03)' })
   @ApiConflictResponse({ description: 'Hồ sơ đã kết thúc, hoặc bước không chờ xử lý' })
   async reject(@Param('id', uuid) id: string, @Param('stepKey') stepKey: string, @Body() body: RejectDto, @CurrentActor() actor: Actor) {
-    const d = await dossierOr404(this.uow, id);
-    return this.commands.execute(new RejectDossierCommand(d.communeCode, id, actingUser(actor), body.reason, stepKey));
+    return this.commands.execute(new RejectDossierCommand(id, actingUser(actor), body.reason, stepKey));
   }
 
   @Post('sign')
@@ -150,12 +139,12 @@ export class WorkflowController {
   @Roles('leader')
   @ApiOperation({
     summary: 'Lãnh đạo phê duyệt và ký số kết quả',
-    description: 'Ký Ed25519 bằng khoá của xã lên mã SHA-256 của tài liệu kết quả; ai cũng kiểm tra được qua /api/public/signatures/{mã hồ sơ} hoặc ngoại tuyến bằng khoá công khai.',
+    description:
+      'Ký Ed25519 bằng khoá của xã lên mã SHA-256 của tài liệu kết quả. Trả về mã xác thực (in lên kết quả, ví dụ dạng mã QR): ai có mã kiểm tra được qua /api/public/signatures/{mã xác thực}, hoặc ngoại tuyến bằng khoá công khai.',
   })
   @ApiConflictResponse({ description: 'Hồ sơ không có bước ký duyệt đang chờ' })
   async sign(@Param('id', uuid) id: string, @Body() body: SignDto, @CurrentActor() actor: Actor): Promise<SignResultResult> {
-    const d = await dossierOr404(this.uow, id);
-    return this.commands.execute(new SignResultCommand(d.communeCode, id, actingUser(actor), body.document, body.notes, body.handoff));
+    return this.commands.execute(new SignResultCommand(id, actingUser(actor), body.document, body.notes, body.handoff));
   }
 
   @Post('apology')
@@ -168,8 +157,7 @@ export class WorkflowController {
   @ApiConflictResponse({ description: 'Đã hẹn lại một lần, hoặc hồ sơ đã kết thúc' })
   @ApiBadRequestResponse({ description: 'Ngày hẹn mới không sau ngày hẹn hiện tại' })
   async apology(@Param('id', uuid) id: string, @Body() body: ApologyDto, @CurrentActor() actor: Actor): Promise<IssueApologyResult> {
-    const d = await dossierOr404(this.uow, id);
-    return this.commands.execute(new IssueApologyCommand(d.communeCode, id, actingUser(actor), body.reason, new Date(body.newDueAt)));
+    return this.commands.execute(new IssueApologyCommand(id, actingUser(actor), body.reason, new Date(body.newDueAt)));
   }
 
   @Post('return')
@@ -178,8 +166,7 @@ export class WorkflowController {
   @ApiOperation({ summary: 'Trả kết quả cho công dân tại Bộ phận Một cửa hoặc qua bưu chính', description: 'Hồ sơ trễ hạn phải có văn bản xin lỗi (Mẫu 04) trước.' })
   @ApiConflictResponse({ description: 'Chưa có kết quả, hoặc hồ sơ trễ hạn chưa có văn bản xin lỗi' })
   async returnResult(@Param('id', uuid) id: string, @Body() body: ReturnDto, @CurrentActor() actor: Actor): Promise<ReturnResultResult> {
-    const d = await dossierOr404(this.uow, id);
-    return this.commands.execute(new ReturnResultCommand(d.communeCode, id, actingUser(actor), body.delivery, body.receiverName, body.postalTrackingNumber));
+    return this.commands.execute(new ReturnResultCommand(id, actingUser(actor), body.delivery, body.receiverName, body.postalTrackingNumber));
   }
 
   @Post('withdraw')
@@ -188,16 +175,13 @@ export class WorkflowController {
   @ApiOperation({ summary: 'Dừng giải quyết theo đề nghị của công dân (Mẫu 05)' })
   @ApiConflictResponse({ description: 'Hồ sơ đã có kết quả hoặc đã kết thúc' })
   async withdraw(@Param('id', uuid) id: string, @Body() body: WithdrawDto, @CurrentActor() actor: Actor) {
-    const d = await dossierOr404(this.uow, id);
-    return this.commands.execute(new WithdrawDossierCommand(d.communeCode, id, actingUser(actor), body.reason, body.requestedAt ? new Date(body.requestedAt) : undefined));
+    return this.commands.execute(new WithdrawDossierCommand(id, actingUser(actor), body.reason, body.requestedAt ? new Date(body.requestedAt) : undefined));
   }
 
   @Get('handoffs')
   @ApiOperation({ summary: 'Các lượt chuyển hồ sơ giữa các đơn vị, điện tử hay bản giấy' })
   async handoffs(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
-    const dossier = await dossierOr404(this.uow, id);
-    const rows = await this.uow.read.workflow.handoffsOf(dossier.communeCode, id);
-    assertMayView(actor, dossier, rows);
+    const { dossier, handoffs: rows } = await viewableDossier(this.uow.read(actor.communeCode), actor, id);
     const name = (u: string) => UNIT_REGISTRY[u as UnitKind]?.name ?? u;
     return {
       dossierCode: dossier.code,

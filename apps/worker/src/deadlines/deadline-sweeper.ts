@@ -39,7 +39,7 @@ export class DeadlineSweeper {
   async sweep(): Promise<Record<DeadlineOutcome, number>> {
     const counts: Record<DeadlineOutcome, number> = { warned: 0, overdue: 0, rejected: 0, 'not-yet': 0, moved: 0, closed: 0, duplicate: 0 };
     try {
-      const due = await this.uow.read.dossiers.passedDeadlines(this.clock.now(), SWEEP_BATCH);
+      const due = await this.uow.acrossCommunes.passedDeadlines(this.clock.now(), SWEEP_BATCH);
       for (const d of due) {
         const job = { dossierId: d.id, communeCode: d.communeCode, kind: d.kind, dueAt: d.dueAt.toISOString() };
         counts[await this.commands.execute<CheckDeadlineCommand, DeadlineOutcome>(new CheckDeadlineCommand(job))] += 1;

@@ -1,10 +1,13 @@
-/** The portal answered with an error code; the job is retried with backoff. */
+/**
+ * The portal answered with an error code; the job is retried with backoff. Only the code is
+ * kept: the portal's message is its own text and may echo the dossier's personal data.
+ */
 export class PortalError extends Error {
   constructor(
     readonly errorCode: string,
-    message: string,
+    what: string,
   ) {
-    super(`portal error ${errorCode}: ${message}`);
+    super(`portal error ${errorCode.slice(0, 32)} (${what})`);
   }
 }
 
@@ -34,14 +37,14 @@ export class PortalClient {
     if (String(created.error_code) === '3') {
       const updated = await this.call('DongBoHoSoMC', { isUpdating: 'True', data: [header] });
       if (String(updated.error_code) === '00') return;
-      throw new PortalError(String(updated.error_code), updated.message ?? '');
+      throw new PortalError(String(updated.error_code), 'DongBoHoSoMC update');
     }
-    throw new PortalError(String(created.error_code), created.message ?? '');
+    throw new PortalError(String(created.error_code), 'DongBoHoSoMC');
   }
 
   async appendProgress(items: Record<string, unknown>[]): Promise<void> {
     const r = await this.call('CapNhatTienDoHoSoMC', { data: items });
-    if (String(r.error_code) !== '00') throw new PortalError(String(r.error_code), r.message ?? '');
+    if (String(r.error_code) !== '00') throw new PortalError(String(r.error_code), 'CapNhatTienDoHoSoMC');
   }
 
   private async call(service: string, params: Record<string, unknown>): Promise<Reply> {
@@ -56,7 +59,7 @@ export class PortalClient {
   private async login(): Promise<string> {
     if (this.session) return this.session;
     const r = await this.post('auth', { username: this.o.username, password: this.o.password });
-    if (String(r.error_code) !== '0' || !r.session) throw new PortalError(String(r.error_code), r.message ?? 'login refused');
+    if (String(r.error_code) !== '0' || !r.session) throw new PortalError(String(r.error_code), 'auth refused');
     this.session = r.session;
     return r.session;
   }
@@ -68,7 +71,10 @@ export class PortalClient {
       body: JSON.stringify(payload),
       signal: AbortSignal.timeout(this.o.timeoutMs),
     });
-    if (!res.ok) throw new PortalError(`HTTP ${res.status}`, await res.text());
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new PortalError(`HTTP ${res.status}`, path);
+    }
     return (await res.json()) as Reply;
   }
 }

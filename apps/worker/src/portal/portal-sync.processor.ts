@@ -25,15 +25,16 @@ export class PortalSyncProcessor {
 
   async process(job: Job<PortalSyncJob>): Promise<JobOutcome> {
     const { dossierId, communeCode, eventSeq } = job.data;
-    const dossier = await this.uow.read.dossiers.findById(communeCode, dossierId);
+    const read = this.uow.read(communeCode);
+    const dossier = await read.dossiers.findById(dossierId);
     // State-secret dossiers never reach the portal, even if a message slipped through.
     if (!dossier || dossier.stateSecret) {
       this.logger.warn(`job ${job.id}: dossier ${dossierId} ${dossier ? 'is state-secret' : 'not found'}; skipped`);
       return 'skipped';
     }
-    const event = await this.uow.read.events.findOne(dossierId, eventSeq);
+    const event = await read.events.findOne(dossierId, eventSeq);
     if (!event) throw new Error(`event ${eventSeq} of dossier ${dossierId} not found`);
-    const procedure = await this.refs.procedure(this.uow.read.reference, communeCode, dossier.procedureVersionId);
+    const procedure = await this.refs.procedure(read.reference, communeCode, dossier.procedureVersionId);
     await this.portal.syncDossier(dossierHeader(dossier, procedure));
     await this.portal.appendProgress([progressItem(dossier, event)]);
     return 'synced';

@@ -57,7 +57,7 @@ export class HandoffProcessor {
 
     let result: Record<string, unknown> | undefined;
     if (step.automatic) {
-      const dossier = await this.uow.read.dossiers.findById(communeCode, dossierId);
+      const dossier = await this.uow.read(communeCode).dossiers.findById(dossierId);
       if (!dossier) return receipt.outcome;
       const outcome = await this.automatic.run(step.automatic, dossier, handoffId);
       if (outcome.kind === 'needs_officer') {
@@ -73,11 +73,11 @@ export class HandoffProcessor {
       if (step.unit === SIGNING_UNIT) {
         // Benchmark mode: the automatic leader signs a stand-in result document.
         const sha256 = createHash('sha256').update(`result:${dossierId}`).digest('hex');
-        await this.commands.execute(new SignResultCommand(communeCode, dossierId, systemActor(actor), { name: 'Kết quả giải quyết', sha256 }));
+        await this.commands.execute(new SignResultCommand(dossierId, systemActor(actor, communeCode), { name: 'Kết quả giải quyết', sha256 }));
         return 'completed';
       }
       await this.commands.execute<CompleteStepCommand, CompleteStepResult>(
-        new CompleteStepCommand(communeCode, dossierId, step.key, systemActor(actor), undefined, undefined, result),
+        new CompleteStepCommand(dossierId, step.key, systemActor(actor, communeCode), undefined, undefined, result),
       );
       return 'completed';
     } catch (e) {

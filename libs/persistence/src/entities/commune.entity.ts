@@ -45,6 +45,11 @@ export class UserEntity {
   @Column({ name: 'unit_kinds', type: 'text', array: true }) unitKinds: string[];
   @Column({ name: 'password_hash', type: 'text', nullable: true }) passwordHash: string | null;
   @Column('boolean') active: boolean;
+  /** Moves on every change of roles, units, password or activity: older access tokens stop working. */
+  @Column({ name: 'token_version', type: 'int' }) tokenVersion: number;
+  /** A demo account of the seed (`seed --demo`), whose password is published. */
+  @Column('boolean') demo: boolean;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 
 /** Lịch nghỉ chính thức — a per-year official holiday schedule that overrides the rules. */

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { CommuneRepository } from '../tenancy';
 
 /** One thing the citizen must add or complete (a line of Mẫu 02). */
 export interface SupplementItem {
@@ -44,7 +44,6 @@ export interface ApologyRow {
 export interface DossierDocumentRow {
   readonly id?: string;
   readonly dossierId: string;
-  readonly communeCode: string;
   readonly stepKey: string | null;
   readonly kind: 'attachment' | 'result' | 'supplement';
   readonly name: string;
@@ -57,7 +56,6 @@ export interface DossierDocumentRow {
 
 /** Thông báo — a reminder or an escalation for a unit's officers or the commune's supervisors. */
 export interface NewNotification {
-  readonly communeCode: string;
   readonly dossierId: string;
   /** A unit kind, or `supervisor` / `reception`. */
   readonly audience: string;
@@ -77,91 +75,99 @@ const APOLOGY_COLUMNS = `id, dossier_id AS "dossierId", reason, original_due_at 
 
 /**
  * The records an officer's actions leave besides the event log: supplement requests, the apology
- * letter, document checksums and notifications. Every read is scoped by commune.
+ * letter, document checksums and notifications, of one commune.
  */
-export class CaseworkRepository {
-  constructor(private readonly m: EntityManager) {}
-
-  async insertSupplementRequest(communeCode: string, r: Omit<SupplementRequestRow, 'id' | 'suppliedAt' | 'suppliedBy' | 'suppliedVia' | 'note'>): Promise<string> {
-    const [row] = (await this.m.query(
+export class CaseworkRepository extends CommuneRepository {
+  async insertSupplementRequest(r: Omit<SupplementRequestRow, 'id' | 'suppliedAt' | 'suppliedBy' | 'suppliedVia' | 'note'>): Promise<string> {
+    const [row] = await this.sql<{ id: string }[]>(
       `INSERT INTO supplement_requests (commune_code, dossier_id, number, step_key, unit_kind, reason, items, requested_by, requested_at, citizen_due_at, flagged)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [communeCode, r.dossierId, r.number, r.stepKey, r.unitKind, r.reason, JSON.stringify(r.items), r.requestedBy, r.requestedAt, r.citizenDueAt, r.flagged],
-    )) as { id: string }[];
+      [r.dossierId, r.number, r.stepKey, r.unitKind, r.reason, JSON.stringify(r.items), r.requestedBy, r.requestedAt, r.citizenDueAt, r.flagged],
+    );
     return row.id;
   }
 
   /** The request still waiting for the citizen, if any. */
-  async openSupplementRequest(communeCode: string, dossierId: string): Promise<SupplementRequestRow | null> {
-    const rows = (await this.m.query(
+  async openSupplementRequest(dossierId: string): Promise<SupplementRequestRow | null> {
+    const rows = await this.sql<SupplementRequestRow[]>(
       `SELECT ${SUPPLEMENT_COLUMNS} FROM supplement_requests WHERE commune_code = $1 AND dossier_id = $2 AND supplied_at IS NULL ORDER BY number DESC LIMIT 1`,
-      [communeCode, dossierId],
-    )) as SupplementRequestRow[];
+      [dossierId],
+    );
     return rows[0] ?? null;
   }
 
-  async supplementRequests(communeCode: string, dossierId: string): Promise<SupplementRequestRow[]> {
-    return (await this.m.query(`SELECT ${SUPPLEMENT_COLUMNS} FROM supplement_requests WHERE commune_code = $1 AND dossier_id = $2 ORDER BY number`, [
-      communeCode,
-      dossierId,
-    ])) as SupplementRequestRow[];
+  supplementRequests(dossierId: string): Promise<SupplementRequestRow[]> {
+    return this.sql<SupplementRequestRow[]>(`SELECT ${SUPPLEMENT_COLUMNS} FROM supplement_requests WHERE commune_code = $1 AND dossier_id = $2 ORDER BY number`, [dossierId]);
   }
 
   async markSupplied(id: string, at: Date, by: string, via: string, note: string | null): Promise<void> {
-    await this.m.query(`UPDATE supplement_requests SET supplied_at = $2, supplied_by = $3, supplied_via = $4, note = $5 WHERE id = $1`, [id, at, by, via, note]);
+    await this.sql(`UPDATE supplement_requests SET supplied_at = $3, supplied_by = $4, supplied_via = $5, note = $6 WHERE commune_code = $1 AND id = $2`, [
+      id,
+      at,
+      by,
+      via,
+      note,
+    ]);
   }
 
   /** Inserts the dossier's apology letter; false when it already has one (one re-appointment only). */
-  async insertApology(communeCode: string, a: Omit<ApologyRow, 'id'>): Promise<boolean> {
-    const rows = (await this.m.query(
+  async insertApology(a: Omit<ApologyRow, 'id'>): Promise<boolean> {
+    const rows = await this.sql<unknown[]>(
       `INSERT INTO apology_letters (commune_code, dossier_id, reason, original_due_at, previous_due_at, new_due_at, issued_by, issued_at, in_time)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dossier_id) DO NOTHING RETURNING id`,
-      [communeCode, a.dossierId, a.reason, a.originalDueAt, a.previousDueAt, a.newDueAt, a.issuedBy, a.issuedAt, a.inTime],
-    )) as unknown[];
+      [a.dossierId, a.reason, a.originalDueAt, a.previousDueAt, a.newDueAt, a.issuedBy, a.issuedAt, a.inTime],
+    );
     return rows.length === 1;
   }
 
-  async apologyOf(communeCode: string, dossierId: string): Promise<ApologyRow | null> {
-    const rows = (await this.m.query(`SELECT ${APOLOGY_COLUMNS} FROM apology_letters WHERE commune_code = $1 AND dossier_id = $2`, [communeCode, dossierId])) as ApologyRow[];
+  async apologyOf(dossierId: string): Promise<ApologyRow | null> {
+    const rows = await this.sql<ApologyRow[]>(`SELECT ${APOLOGY_COLUMNS} FROM apology_letters WHERE commune_code = $1 AND dossier_id = $2`, [dossierId]);
     return rows[0] ?? null;
   }
 
+  /** Document checksums, in one statement. */
   async insertDocuments(docs: readonly DossierDocumentRow[]): Promise<void> {
-    for (const d of docs) {
-      await this.m.query(
-        `INSERT INTO dossier_documents (commune_code, dossier_id, step_key, kind, name, media_type, size_bytes, sha256, added_by, added_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [d.communeCode, d.dossierId, d.stepKey, d.kind, d.name, d.mediaType, d.sizeBytes, d.sha256, d.addedBy, d.addedAt],
-      );
-    }
+    if (docs.length === 0) return;
+    const values: unknown[] = [];
+    const param = (value: unknown): string => {
+      values.push(value);
+      return `$${values.length + 1}`;
+    };
+    const rows = docs.map(
+      (d) => `($1, ${[d.dossierId, d.stepKey, d.kind, d.name, d.mediaType, d.sizeBytes, d.sha256, d.addedBy, d.addedAt].map(param).join(', ')})`,
+    );
+    await this.sql(
+      `INSERT INTO dossier_documents (commune_code, dossier_id, step_key, kind, name, media_type, size_bytes, sha256, added_by, added_at) VALUES ${rows.join(', ')}`,
+      values,
+    );
   }
 
-  async documentsOf(communeCode: string, dossierId: string): Promise<DossierDocumentRow[]> {
-    return (await this.m.query(
-      `SELECT id, dossier_id AS "dossierId", commune_code AS "communeCode", step_key AS "stepKey", kind, name, media_type AS "mediaType",
+  documentsOf(dossierId: string): Promise<DossierDocumentRow[]> {
+    return this.sql<DossierDocumentRow[]>(
+      `SELECT id, dossier_id AS "dossierId", step_key AS "stepKey", kind, name, media_type AS "mediaType",
               size_bytes::float8 AS "sizeBytes", sha256, added_by AS "addedBy", added_at AS "addedAt"
          FROM dossier_documents WHERE commune_code = $1 AND dossier_id = $2 ORDER BY added_at, name`,
-      [communeCode, dossierId],
-    )) as DossierDocumentRow[];
+      [dossierId],
+    );
   }
 
   /** Writes the notification unless its dedupe key exists; true when this call wrote it. */
   async notify(n: NewNotification): Promise<boolean> {
-    const rows = (await this.m.query(
+    const rows = await this.sql<unknown[]>(
       `INSERT INTO notifications (commune_code, dossier_id, audience, kind, message, dedupe_key, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [n.communeCode, n.dossierId, n.audience, n.kind, n.message, n.dedupeKey, n.createdAt],
-    )) as unknown[];
+      [n.dossierId, n.audience, n.kind, n.message, n.dedupeKey, n.createdAt],
+    );
     return rows.length === 1;
   }
 
-  /** Notifications for these audiences in a commune, newest first. */
-  async notifications(communeCode: string, audiences: readonly string[], limit: number) {
-    return (await this.m.query(
+  /** Notifications for these audiences, newest first. */
+  notifications(audiences: readonly string[], limit: number) {
+    return this.sql<{ id: string; dossierId: string; dossierCode: string; audience: string; kind: string; message: string; createdAt: Date }[]>(
       `SELECT n.id::text AS id, n.dossier_id AS "dossierId", d.code AS "dossierCode", n.audience, n.kind, n.message, n.created_at AS "createdAt"
          FROM notifications n JOIN dossiers d ON d.id = n.dossier_id
         WHERE n.commune_code = $1 AND n.audience = ANY($2) ORDER BY n.created_at DESC, n.id DESC LIMIT $3`,
-      [communeCode, audiences, limit],
-    )) as { id: string; dossierId: string; dossierCode: string; audience: string; kind: string; message: string; createdAt: Date }[];
+      [audiences, limit],
+    );
   }
 }

@@ -1,8 +1,8 @@
-import { EntityManager } from 'typeorm';
 import { computeEventHash, type DossierState, GENESIS_HASH } from '@motcua/domain';
 import { DossierEventEntity } from '../entities/dossier-event.entity';
+import { CommuneRepository } from '../tenancy';
 import { ConcurrentModificationError } from './errors';
-import { type OutboxMessage, OutboxRepository } from './outbox.repository';
+import { type OutboxMessage, OutboxRepository, outboxValues } from './outbox.repository';
 
 /** An event about to be appended to a dossier's log. */
 export interface NewDossierEvent {
@@ -15,7 +15,6 @@ export interface NewDossierEvent {
 /** Where a dossier's chain stands: its last sequence number and hash. */
 export interface ChainHead {
   readonly dossierId: string;
-  readonly communeCode: string;
   readonly lastSeq: number;
   readonly lastHash: string;
 }
@@ -25,9 +24,7 @@ export interface ChainHead {
  * `WHERE last_seq = expected` makes the append fail if another command got there first, and the
  * unique (dossier_id, seq) constraint backs that up.
  */
-export class DossierEventRepository {
-  constructor(private readonly m: EntityManager) {}
-
+export class DossierEventRepository extends CommuneRepository {
   /**
    * Appends events after `head`, moves the head (and the dossier's state, when given) and writes
    * the command's outbox messages, in one statement; returns the new head. Runs inside the
@@ -40,19 +37,23 @@ export class DossierEventRepository {
     messages: readonly OutboxMessage[] = [],
   ): Promise<ChainHead> {
     if (events.length === 0 && newState === undefined) {
-      await new OutboxRepository(this.m).add(messages);
+      await this.sibling(OutboxRepository).add(messages);
       return head;
     }
     let seq = head.lastSeq;
     let prev = head.lastSeq === 0 ? GENESIS_HASH : head.lastHash;
+    // $1 is the commune (bound by the base class); each value after it takes the next number.
     const values: unknown[] = [];
+    const param = (value: unknown): string => {
+      values.push(value);
+      return `$${values.length + 1}`;
+    };
     const rows: string[] = [];
     for (const e of events) {
       seq += 1;
       const hash = computeEventHash(prev, { dossierId: head.dossierId, seq, ...e });
-      const p = values.length;
-      rows.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, $${p + 9})`);
-      values.push(head.communeCode, head.dossierId, seq, e.type, JSON.stringify(e.payload), e.actor, e.occurredAt, prev, hash);
+      const cells = [head.dossierId, seq, e.type, JSON.stringify(e.payload), e.actor, e.occurredAt, prev, hash].map(param);
+      rows.push(`($1, ${cells.join(', ')})`);
       prev = hash;
     }
     const ctes: string[] = [];
@@ -61,32 +62,27 @@ export class DossierEventRepository {
          VALUES ${rows.join(', ')} RETURNING 1)`);
     }
     if (messages.length > 0) {
-      const queued = messages.map((msg) => {
-        const p = values.length;
-        values.push(msg.communeCode, msg.queue, msg.jobName, JSON.stringify(msg.payload), msg.runAt ?? null);
-        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::timestamptz)`;
-      });
-      ctes.push(`queued AS (INSERT INTO outbox (commune_code, queue, job_name, payload, run_at) VALUES ${queued.join(', ')} RETURNING 1)`);
+      ctes.push(`queued AS (INSERT INTO outbox (commune_code, queue, job_name, payload, run_at) VALUES ${outboxValues(messages, param)} RETURNING 1)`);
     }
     // One round trip for the events, the outbox rows, the chain head and the state: the hand-off
     // path is dominated by round trips (each a costly socket write here), not by PostgreSQL work.
-    const n = values.length;
     const insert = ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : '';
-    const [, affected] = (await this.m.query(
-      `${insert}UPDATE dossiers SET last_seq = $${n + 2}, last_hash = $${n + 3}, state = coalesce($${n + 5}, state), updated_at = now()
-        WHERE id = $${n + 1} AND last_seq = $${n + 4}`,
-      [...values, head.dossierId, seq, prev, head.lastSeq, newState ?? null],
-    )) as [unknown, number];
+    const [, affected] = await this.sql<[unknown, number]>(
+      `${insert}UPDATE dossiers SET last_seq = ${param(seq)}, last_hash = ${param(prev)}, state = coalesce(${param(newState ?? null)}, state), updated_at = now()
+        WHERE commune_code = $1 AND id = ${param(head.dossierId)} AND last_seq = ${param(head.lastSeq)}`,
+      values,
+    );
     if (affected !== 1) throw new ConcurrentModificationError(head.dossierId);
     return { ...head, lastSeq: seq, lastHash: prev };
   }
 
   /** A dossier's events in sequence order (the chain check and the history views read them). */
   listByDossier(dossierId: string): Promise<DossierEventEntity[]> {
-    return this.m.find(DossierEventEntity, { where: { dossierId }, order: { seq: 'ASC' } });
+    return this.entities(DossierEventEntity, `SELECT * FROM dossier_events WHERE commune_code = $1 AND dossier_id = $2 ORDER BY seq`, [dossierId]);
   }
 
-  findOne(dossierId: string, seq: number): Promise<DossierEventEntity | null> {
-    return this.m.findOne(DossierEventEntity, { where: { dossierId, seq } });
+  async findOne(dossierId: string, seq: number): Promise<DossierEventEntity | null> {
+    const [row] = await this.entities(DossierEventEntity, `SELECT * FROM dossier_events WHERE commune_code = $1 AND dossier_id = $2 AND seq = $3`, [dossierId, seq]);
+    return row ?? null;
   }
 }

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import { DossierEntity } from '../entities/dossier.entity';
+import { CommuneRepository } from '../tenancy';
 
 /** Columns of a dossier row at intake (the chain head is written by the event append). */
 export type NewDossier = Omit<DossierEntity, 'lastSeq' | 'lastHash' | 'createdAt' | 'updatedAt'>;
@@ -21,34 +21,65 @@ const PATCH_COLUMNS: Readonly<Record<keyof DossierPatch, string>> = {
   closingReason: 'closing_reason',
 };
 
-/** Dossier rows. Reads are scoped by commune (STYLE.md habit 6) except the code lookup of the public page. */
-export class DossierRepository {
-  constructor(private readonly m: EntityManager) {}
+/** The columns of a new dossier row, in insert order (the commune first, as `$1`). */
+const INSERT_COLUMNS: readonly [keyof NewDossier, string][] = [
+  ['id', 'id'],
+  ['code', 'code'],
+  ['receivingOfficeCode', 'receiving_office_code'],
+  ['receivingCommuneCode', 'receiving_commune_code'],
+  ['procedureVersionId', 'procedure_version_id'],
+  ['procedureCode', 'procedure_code'],
+  ['routeVersion', 'route_version'],
+  ['options', 'options'],
+  ['state', 'state'],
+  ['channel', 'channel'],
+  ['resultDelivery', 'result_delivery'],
+  ['stateSecret', 'state_secret'],
+  ['applicantName', 'applicant_name'],
+  ['applicantIdNumber', 'applicant_id_number'],
+  ['applicantPhone', 'applicant_phone'],
+  ['applicantAddress', 'applicant_address'],
+  ['applicantEmail', 'applicant_email'],
+  ['summary', 'summary'],
+  ['components', 'components'],
+  ['setsCount', 'sets_count'],
+  ['feeAmount', 'fee_amount'],
+  ['receivedBy', 'received_by'],
+  ['receivedAt', 'received_at'],
+  ['countedFrom', 'counted_from'],
+  ['dueAt', 'due_at'],
+  ['originalDueAt', 'original_due_at'],
+  ['bookNumber', 'book_number'],
+  ['bookEntry', 'book_entry'],
+];
 
+/** Dossier rows of one commune (the deciding commune; the tracking book reads the receiving one). */
+export class DossierRepository extends CommuneRepository {
   /** Inserts the row with an empty chain (seq 0); the first event moves the head. */
   async insert(d: NewDossier): Promise<void> {
-    await this.m
-      .createQueryBuilder()
-      .insert()
-      .into(DossierEntity)
-      .values({ ...d, lastSeq: 0, lastHash: '0'.repeat(64) })
-      .execute();
+    if (d.communeCode !== this.communeCode) throw new Error(`dossier of commune ${d.communeCode} inserted through commune ${this.communeCode}`);
+    const values = INSERT_COLUMNS.map(([key]) => (key === 'components' ? JSON.stringify(d.components) : d[key]));
+    const placeholders = values.map((_, i) => `$${i + 2}`);
+    await this.sql(
+      `INSERT INTO dossiers (commune_code, ${INSERT_COLUMNS.map(([, c]) => c).join(', ')}, last_seq, last_hash)
+       VALUES ($1, ${placeholders.join(', ')}, 0, '${'0'.repeat(64)}')`,
+      values,
+    );
   }
 
-  async findById(communeCode: string, id: string): Promise<DossierEntity | null> {
-    return this.m.findOne(DossierEntity, { where: { id, communeCode } });
+  async findById(id: string): Promise<DossierEntity | null> {
+    const [row] = await this.entities(DossierEntity, `SELECT * FROM dossiers WHERE id = $2 AND commune_code = $1`, [id]);
+    return row ?? null;
   }
 
   /**
    * Loads the dossier and locks its row until the transaction ends: every command on one dossier
    * runs one after the other, so two units finishing a fork at once cannot both miss the join.
+   * Another commune's dossier is not found, exactly like an unknown id.
    */
-  async lock(communeCode: string, id: string): Promise<DossierEntity | null> {
-    return this.m
-      .createQueryBuilder(DossierEntity, 'd')
-      .setLock('pessimistic_write')
-      .where('d.id = :id AND d.commune_code = :communeCode', { id, communeCode })
-      .getOne();
+  async lock(id: string): Promise<DossierEntity | null> {
+    const [row] = await this.entities(DossierEntity, `SELECT * FROM dossiers WHERE id = $2 AND commune_code = $1 FOR UPDATE`, [id]);
+    return row ?? null;
   }
 
   /** Partial updates of the columns the officer's actions own (the state moves with the event append). */
@@ -58,9 +89,9 @@ export class DossierRepository {
     for (const [key, column] of Object.entries(PATCH_COLUMNS) as [keyof DossierPatch, string][]) {
       if (!(key in patch)) continue;
       values.push(patch[key] ?? null);
-      cols.push(`${column} = $${values.length}`);
+      cols.push(`${column} = $${values.length + 1}`);
     }
-    if (cols.length > 0) await this.m.query(`UPDATE dossiers SET ${cols.join(', ')} WHERE id = $1`, values);
+    if (cols.length > 0) await this.sql(`UPDATE dossiers SET ${cols.join(', ')} WHERE id = $2 AND commune_code = $1`, values);
   }
 
   async markResolved(id: string, at: Date): Promise<void> {
@@ -68,46 +99,18 @@ export class DossierRepository {
   }
 
   /**
-   * Deadlines passed that nothing acted on yet (the sweep behind the delayed jobs): dossiers
-   * still processing past their due date and not marked overdue, and supplement requests past
-   * the citizen's deadline. Partial indexes keep this cheap at any volume.
+   * Sổ theo dõi hồ sơ (Mẫu 07): the dossiers an office of this commune received in [from, to),
+   * in book order, with their procedure. Scoped by the receiving commune: since Decree 118/2025
+   * the office receives for any commune of the province, and its book lists them all.
    */
-  async passedDeadlines(now: Date, limit: number): Promise<{ id: string; communeCode: string; kind: 'dossier-due' | 'supplement-due'; dueAt: Date }[]> {
-    return (await this.m.query(
-      `(SELECT id, commune_code AS "communeCode", 'dossier-due' AS kind, due_at AS "dueAt" FROM dossiers
-         WHERE overdue_at IS NULL AND state IN ('received', 'in_progress') AND due_at <= $1 ORDER BY due_at LIMIT $2)
-       UNION ALL
-       (SELECT id, commune_code, 'supplement-due', supplement_due_at FROM dossiers
-         WHERE state = 'waiting_supplement' AND supplement_due_at <= $1 ORDER BY supplement_due_at LIMIT $2)`,
-      [now, limit],
-    )) as { id: string; communeCode: string; kind: 'dossier-due' | 'supplement-due'; dueAt: Date }[];
-  }
-
-  /** Dossiers an office received in [from, to), in book order, with their procedure (Mẫu 07). */
   async receivedAtOffice(officeCode: string, from: Date, to: Date, limit: number): Promise<{ dossier: DossierEntity; procedureName: string; leadUnit: string }[]> {
-    const rows = await this.m
-      .createQueryBuilder(DossierEntity, 'd')
-      .innerJoin('procedure_versions', 'p', 'p.id = d.procedure_version_id')
-      .addSelect(['p.name AS procedure_name', 'p.lead_unit AS lead_unit'])
-      .where('d.receiving_office_code = :officeCode AND d.received_at >= :from AND d.received_at < :to', { officeCode, from, to })
-      .orderBy('d.book_number')
-      .addOrderBy('d.book_entry')
-      .limit(limit)
-      .getRawAndEntities();
-    return rows.entities.map((dossier, i) => ({
-      dossier,
-      procedureName: (rows.raw[i] as { procedure_name: string }).procedure_name,
-      leadUnit: (rows.raw[i] as { lead_unit: string }).lead_unit,
-    }));
-  }
-
-  /** Any commune: the caller checks access (the API answers 403 for another commune's dossier). */
-  async findAnyById(id: string): Promise<DossierEntity | null> {
-    return this.m.findOne(DossierEntity, { where: { id } });
-  }
-
-  /** Any commune: the public lookup and the desk of another commune find dossiers by code. */
-  async findByCode(code: string): Promise<DossierEntity | null> {
-    return this.m.findOne(DossierEntity, { where: { code } });
+    const rows = await this.sql<Record<string, unknown>[]>(
+      `SELECT d.*, p.name AS procedure_name, p.lead_unit AS procedure_lead_unit
+         FROM dossiers d JOIN procedure_versions p ON p.id = d.procedure_version_id
+        WHERE d.receiving_commune_code = $1 AND d.receiving_office_code = $2 AND d.received_at >= $3 AND d.received_at < $4
+        ORDER BY d.book_number, d.book_entry LIMIT $5`,
+      [officeCode, from, to, limit],
+    );
+    return rows.map((r) => ({ dossier: this.toEntity(DossierEntity, r), procedureName: r.procedure_name as string, leadUnit: r.procedure_lead_unit as string }));
   }
 }

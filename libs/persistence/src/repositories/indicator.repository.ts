@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { CommuneRepository } from '../tenancy';
 
 /** Counts behind the electronic-circulation indicator (DOMAIN.md decision 9). */
 export interface ElectronicShareCounts {
@@ -19,17 +19,15 @@ export interface ElectronicShareCounts {
  * Indicator queries. Everything here is recomputed from the event log (dossier_events), which is
  * what the rollups of the dashboards must agree with.
  */
-export class IndicatorRepository {
-  constructor(private readonly m: EntityManager) {}
-
+export class IndicatorRepository extends CommuneRepository {
   /**
    * Electronic share in [from, to): dossier level over dossiers received in the period, hand-off
    * level over hand-offs sent in it. With `unit`, only dossiers and hand-offs that unit sent or
    * received.
    */
-  async electronicShare(communeCode: string, from: Date, to: Date, unit: string | null): Promise<ElectronicShareCounts> {
-    const params = [communeCode, from, to, unit];
-    const [dossierRow] = (await this.m.query(
+  async electronicShare(from: Date, to: Date, unit: string | null): Promise<ElectronicShareCounts> {
+    const params = [from, to, unit];
+    const [dossierRow] = (await this.sql(
       `WITH received AS (
          SELECT dossier_id, coalesce((payload->>'stateSecret')::boolean, false) AS secret
            FROM dossier_events
@@ -48,7 +46,7 @@ export class IndicatorRepository {
               (SELECT count(*) FROM received WHERE secret)::int AS secret`,
       params,
     )) as { dossiers: number; electronic: number; secret: number }[];
-    const units = (await this.m.query(
+    const units = (await this.sql(
       `SELECT e.payload->>'toUnit' AS unit, count(*)::int AS handoffs,
               count(*) FILTER (WHERE e.payload->>'channel' = 'electronic')::int AS electronic
          FROM dossier_events e

@@ -1,8 +1,7 @@
-import { EntityManager } from 'typeorm';
+import { CommuneRepository } from '../tenancy';
 
 /** A message to send once the surrounding transaction commits. */
 export interface OutboxMessage {
-  readonly communeCode: string;
   readonly queue: string;
   readonly jobName: string;
   /** Ids only (STYLE.md habit 4): the consumer reloads state from the database. */
@@ -11,21 +10,29 @@ export interface OutboxMessage {
   readonly runAt?: Date;
 }
 
-/** Writes outbox rows inside the command's transaction; the relay sends them after commit. */
-export class OutboxRepository {
-  constructor(private readonly m: EntityManager) {}
+/**
+ * The VALUES tuples of outbox rows for the commune bound as `$1`; `param` numbers each value.
+ * Shared with the event append, which writes a command's outbox rows in the same statement.
+ */
+export function outboxValues(messages: readonly OutboxMessage[], param: (value: unknown) => string): string {
+  return messages
+    .map((msg) => `($1, ${param(msg.queue)}, ${param(msg.jobName)}, ${param(JSON.stringify(msg.payload))}, ${param(msg.runAt ?? null)}::timestamptz)`)
+    .join(', ');
+}
 
+/** Writes outbox rows inside the command's transaction; the relay sends them after commit. */
+export class OutboxRepository extends CommuneRepository {
   async add(messages: readonly OutboxMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
     const values: unknown[] = [];
-    const rows = messages.map((msg, i) => {
-      values.push(msg.communeCode, msg.queue, msg.jobName, JSON.stringify(msg.payload), msg.runAt ?? null);
-      return `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5}::timestamptz)`;
-    });
-    const inserted = (await this.m.query(
-      `INSERT INTO outbox (commune_code, queue, job_name, payload, run_at) VALUES ${rows.join(', ')} RETURNING id`,
+    const param = (value: unknown): string => {
+      values.push(value);
+      return `$${values.length + 1}`;
+    };
+    const inserted = await this.sql<{ id: string }[]>(
+      `INSERT INTO outbox (commune_code, queue, job_name, payload, run_at) VALUES ${outboxValues(messages, param)} RETURNING id`,
       values,
-    )) as { id: string }[];
+    );
     return inserted.map((r) => String(r.id));
   }
 }

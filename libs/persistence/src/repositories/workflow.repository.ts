@@ -1,6 +1,5 @@
-import { type EntityManager, In } from 'typeorm';
 import { HandoffEntity, WorkItemEntity } from '../entities/workflow.entity';
-
+import { CommuneRepository } from '../tenancy';
 
 /** What the inbox shows of one work item. */
 export interface InboxRow {
@@ -26,7 +25,6 @@ export interface InboxRow {
 
 /** The inbox filters; `units` are already limited to what the caller may see. */
 export interface InboxQuery {
-  readonly communeCode: string;
   readonly units: readonly string[];
   readonly status?: 'pending' | 'taken';
   readonly assigneeId?: string;
@@ -41,14 +39,16 @@ export interface InboxQuery {
 }
 
 /** A work item as the receipt writes it. */
-export type NewWorkItem = Pick<WorkItemEntity, 'communeCode' | 'dossierId' | 'unitKind' | 'stepKey' | 'handoffId' | 'dueAt'>;
+export type NewWorkItem = Pick<WorkItemEntity, 'dossierId' | 'unitKind' | 'stepKey' | 'handoffId' | 'dueAt'>;
 
-/** Hand-offs and work items: the current state of a dossier's journey between units. */
-export class WorkflowRepository {
-  constructor(private readonly m: EntityManager) {}
-
-  async insertHandoff(h: HandoffEntity): Promise<void> {
-    await this.m.createQueryBuilder().insert().into(HandoffEntity).values(h).execute();
+/** Hand-offs and work items of one commune: the current state of its dossiers' journeys between units. */
+export class WorkflowRepository extends CommuneRepository {
+  async insertHandoff(h: Omit<HandoffEntity, 'communeCode'>): Promise<void> {
+    await this.sql(
+      `INSERT INTO handoffs (commune_code, id, dossier_id, step_key, from_unit, to_unit, channel, reason, sent_by, sent_at, step_due_at, received_at, received_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [h.id, h.dossierId, h.stepKey, h.fromUnit, h.toUnit, h.channel, h.reason, h.sentBy, h.sentAt, h.stepDueAt, h.receivedAt, h.receivedBy],
+    );
   }
 
   /**
@@ -56,26 +56,37 @@ export class WorkflowRepository {
    * was before (null when there is no such hand-off in the commune) and whether this call received
    * it. The caller holds the dossier's lock, so two deliveries cannot both see it unreceived.
    */
-  async receive(communeCode: string, id: string, at: Date, by: string): Promise<{ handoff: HandoffEntity; received: boolean } | null> {
-    const rows = (await this.m.query(
-      `WITH before AS (SELECT * FROM handoffs WHERE id = $1 AND commune_code = $2),
+  async receive(id: string, at: Date, by: string): Promise<{ handoff: HandoffEntity; received: boolean } | null> {
+    const rows = await this.sql<Record<string, unknown>[]>(
+      `WITH before AS (SELECT * FROM handoffs WHERE commune_code = $1 AND id = $2),
             marked AS (UPDATE handoffs h SET received_at = $3, received_by = $4
                          FROM before b WHERE h.id = b.id AND b.received_at IS NULL RETURNING h.id)
        SELECT b.*, EXISTS (SELECT 1 FROM marked) AS now_received FROM before b`,
-      [id, communeCode, at, by],
-    )) as Record<string, unknown>[];
+      [id, at, by],
+    );
     if (rows.length === 0) return null;
-    const r = rows[0];
-    return { handoff: toHandoff(r), received: r.now_received === true };
+    return { handoff: this.toEntity(HandoffEntity, rows[0]), received: rows[0].now_received === true };
   }
 
-  async handoffsOf(communeCode: string, dossierId: string): Promise<HandoffEntity[]> {
-    return this.m.find(HandoffEntity, { where: { communeCode, dossierId }, order: { sentAt: 'ASC' } });
+  handoffsOf(dossierId: string): Promise<HandoffEntity[]> {
+    return this.entities(HandoffEntity, `SELECT * FROM handoffs WHERE commune_code = $1 AND dossier_id = $2 ORDER BY sent_at`, [dossierId]);
   }
 
-  /** The hand-offs of several dossiers in one read, grouped by dossier, each in send order. */
-  async handoffsOfMany(communeCode: string, dossierIds: readonly string[]): Promise<Map<string, HandoffEntity[]>> {
-    const rows = dossierIds.length === 0 ? [] : await this.m.find(HandoffEntity, { where: { communeCode, dossierId: In([...dossierIds]) }, order: { sentAt: 'ASC' } });
+  /**
+   * The hand-offs of dossiers an office of this commune received (the tracking book), grouped by
+   * dossier, each in send order. Scoped by the receiving commune, like the book itself: the
+   * dossiers, and so their hand-offs, may belong to other communes of the province.
+   */
+  async handoffsOfReceived(dossierIds: readonly string[]): Promise<Map<string, HandoffEntity[]>> {
+    const rows =
+      dossierIds.length === 0
+        ? []
+        : await this.entities(
+            HandoffEntity,
+            `SELECT h.* FROM handoffs h JOIN dossiers d ON d.id = h.dossier_id
+              WHERE d.receiving_commune_code = $1 AND h.dossier_id = ANY($2::uuid[]) ORDER BY h.sent_at`,
+            [dossierIds],
+          );
     const byDossier = new Map<string, HandoffEntity[]>();
     for (const h of rows) byDossier.set(h.dossierId, [...(byDossier.get(h.dossierId) ?? []), h]);
     return byDossier;
@@ -83,60 +94,61 @@ export class WorkflowRepository {
 
   /** Inserts the work item; a repeated receipt of the same step is a no-op (ON CONFLICT). */
   async insertWorkItem(w: NewWorkItem): Promise<string | undefined> {
-    const rows = (await this.m.query(
+    const rows = await this.sql<{ id: string }[]>(
       `INSERT INTO work_items (commune_code, dossier_id, unit_kind, step_key, status, handoff_id, due_at)
        VALUES ($1, $2, $3, $4, 'pending', $5, $6)
        ON CONFLICT (dossier_id, step_key) DO NOTHING RETURNING id`,
-      [w.communeCode, w.dossierId, w.unitKind, w.stepKey, w.handoffId, w.dueAt],
-    )) as { id: string }[];
+      [w.dossierId, w.unitKind, w.stepKey, w.handoffId, w.dueAt],
+    );
     return rows[0]?.id;
   }
 
-  async findWorkItem(communeCode: string, dossierId: string, stepKey: string): Promise<WorkItemEntity | null> {
-    return this.m.findOne(WorkItemEntity, { where: { communeCode, dossierId, stepKey } });
+  async findWorkItem(dossierId: string, stepKey: string): Promise<WorkItemEntity | null> {
+    const [row] = await this.entities(WorkItemEntity, `SELECT * FROM work_items WHERE commune_code = $1 AND dossier_id = $2 AND step_key = $3`, [dossierId, stepKey]);
+    return row ?? null;
   }
 
   async completeWorkItem(id: string, at: Date): Promise<void> {
-    await this.m.query(`UPDATE work_items SET status = 'done', completed_at = $2 WHERE id = $1`, [id, at]);
+    await this.sql(`UPDATE work_items SET status = 'done', completed_at = $3 WHERE commune_code = $1 AND id = $2`, [id, at]);
   }
 
   /** Every work item of a dossier (a handful): the step to complete and the join in one read. */
-  async workItemsOf(communeCode: string, dossierId: string): Promise<WorkItemEntity[]> {
-    return this.m.find(WorkItemEntity, { where: { communeCode, dossierId } });
+  workItemsOf(dossierId: string): Promise<WorkItemEntity[]> {
+    return this.entities(WorkItemEntity, `SELECT * FROM work_items WHERE commune_code = $1 AND dossier_id = $2`, [dossierId]);
   }
 
   /**
    * Gives the work item to `userId` when it is unassigned or already theirs, in one statement.
    * Returns the item as it was before, or null when the dossier has no such step.
    */
-  async take(communeCode: string, dossierId: string, stepKey: string, userId: string, at: Date): Promise<{ before: WorkItemEntity; taken: boolean } | null> {
-    const before = await this.findWorkItem(communeCode, dossierId, stepKey);
+  async take(dossierId: string, stepKey: string, userId: string, at: Date): Promise<{ before: WorkItemEntity; taken: boolean } | null> {
+    const before = await this.findWorkItem(dossierId, stepKey);
     if (!before) return null;
     // TypeORM answers an UPDATE with [rows, affected count].
-    const [, affected] = (await this.m.query(
-      `UPDATE work_items SET status = 'taken', assignee_id = $2, taken_at = coalesce(taken_at, $3)
-        WHERE id = $1 AND status IN ('pending', 'taken') AND (assignee_id IS NULL OR assignee_id = $2)`,
+    const [, affected] = await this.sql<[unknown, number]>(
+      `UPDATE work_items SET status = 'taken', assignee_id = $3, taken_at = coalesce(taken_at, $4)
+        WHERE commune_code = $1 AND id = $2 AND status IN ('pending', 'taken') AND (assignee_id IS NULL OR assignee_id = $3)`,
       [before.id, userId, at],
-    )) as [unknown, number];
+    );
     return { before, taken: affected === 1 };
   }
 
   /** Gives an open work item to another officer (a supervisor's decision). */
   async assign(id: string, userId: string, at: Date): Promise<void> {
-    await this.m.query(`UPDATE work_items SET status = 'taken', assignee_id = $2, taken_at = $3 WHERE id = $1`, [id, userId, at]);
+    await this.sql(`UPDATE work_items SET status = 'taken', assignee_id = $3, taken_at = $4 WHERE commune_code = $1 AND id = $2`, [id, userId, at]);
   }
 
   /** Closes every open work item of a dossier that stopped (rejected, withdrawn). Returns the step keys. */
-  async cancelOpen(communeCode: string, dossierId: string): Promise<string[]> {
-    const [rows] = (await this.m.query(
+  async cancelOpen(dossierId: string): Promise<string[]> {
+    const [rows] = await this.sql<[{ step_key: string }[], number]>(
       `UPDATE work_items SET status = 'cancelled' WHERE commune_code = $1 AND dossier_id = $2 AND status IN ('pending', 'taken') RETURNING step_key`,
-      [communeCode, dossierId],
-    )) as [{ step_key: string }[], number];
+      [dossierId],
+    );
     return rows.map((r) => r.step_key);
   }
 
   async setWorkItemDue(id: string, dueAt: Date): Promise<void> {
-    await this.m.query(`UPDATE work_items SET due_at = $2 WHERE id = $1`, [id, dueAt]);
+    await this.sql(`UPDATE work_items SET due_at = $3 WHERE commune_code = $1 AND id = $2`, [id, dueAt]);
   }
 
   /**
@@ -146,10 +158,11 @@ export class WorkflowRepository {
    */
   async inbox(q: InboxQuery): Promise<{ rows: InboxRow[]; total: number }> {
     const where: string[] = [`w.commune_code = $1`, `w.unit_kind = ANY($2)`, `w.status IN ('pending', 'taken')`];
-    const params: unknown[] = [q.communeCode, q.units];
+    // $1 is the commune; the filters' values follow.
+    const params: unknown[] = [q.units];
     const add = (sql: string, value: unknown) => {
       params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
+      where.push(sql.replaceAll('?', `$${params.length + 1}`));
     };
     if (q.status === 'pending') where.push(`w.assignee_id IS NULL`);
     if (q.status === 'taken') where.push(`w.assignee_id IS NOT NULL`);
@@ -160,7 +173,7 @@ export class WorkflowRepository {
     if (q.search) add(`(d.code ILIKE ? OR d.applicant_name ILIKE ?)`, `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (q.dossierState) add(`d.state = ?`, q.dossierState);
     params.push(q.limit, q.offset);
-    const rows = (await this.m.query(
+    const rows = await this.sql<(InboxRow & { total: string })[]>(
       `SELECT w.id, w.dossier_id, w.unit_kind, w.step_key, w.status, w.assignee_id, u.full_name AS assignee_name,
               w.due_at, w.created_at, w.taken_at, d.code, d.procedure_code, d.state, d.applicant_name, d.due_at AS dossier_due_at,
               d.overdue_at, d.received_at, p.name AS procedure_name, count(*) OVER () AS total
@@ -169,58 +182,9 @@ export class WorkflowRepository {
          LEFT JOIN users u ON u.id = w.assignee_id
         WHERE ${where.join(' AND ')}
         ORDER BY w.due_at ASC NULLS LAST, w.created_at ASC
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        LIMIT $${params.length} OFFSET $${params.length + 1}`,
       params,
-    )) as (InboxRow & { total: string })[];
+    );
     return { rows, total: rows.length > 0 ? Number(rows[0].total) : 0 };
   }
-
-  /**
-   * Re-sends electronic hand-offs still unreceived `olderThanMs` after they were sent (or last
-   * re-sent), at most `maxResends` times each, by writing new outbox rows. Safe to run from every
-   * worker: rows are claimed with SKIP LOCKED, and receipts are idempotent. Returns the count.
-   */
-  async resendStaleHandoffs(olderThanMs: number, maxResends: number, limit = 500): Promise<number> {
-    const rows = (await this.m.query(
-      `WITH stale AS (
-         SELECT h.id FROM handoffs h
-          WHERE h.channel = 'electronic' AND h.received_at IS NULL
-            AND h.sent_at < now() - make_interval(secs => $1 / 1000.0)
-            AND (h.resent_at IS NULL OR h.resent_at < now() - make_interval(secs => $1 / 1000.0))
-            AND h.resend_count < $2
-            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL AND o.job_name = 'handoff'
-                                                     AND o.payload->>'handoffId' = h.id::text)
-          ORDER BY h.sent_at LIMIT $3
-          FOR UPDATE SKIP LOCKED
-       ), marked AS (
-         UPDATE handoffs h SET resent_at = now(), resend_count = h.resend_count + 1
-           FROM stale WHERE h.id = stale.id
-         RETURNING h.id, h.commune_code, h.dossier_id, h.to_unit
-       )
-       INSERT INTO outbox (commune_code, queue, job_name, payload)
-       SELECT commune_code, to_unit, 'handoff', jsonb_build_object('handoffId', id, 'dossierId', dossier_id, 'communeCode', commune_code)
-         FROM marked
-       RETURNING id`,
-      [olderThanMs, maxResends, limit],
-    )) as unknown[];
-    return rows.length;
-  }
-}
-
-function toHandoff(r: Record<string, unknown>): HandoffEntity {
-  return {
-    id: r.id as string,
-    communeCode: r.commune_code as string,
-    dossierId: r.dossier_id as string,
-    stepKey: r.step_key as string,
-    fromUnit: r.from_unit as string,
-    toUnit: r.to_unit as string,
-    channel: r.channel as HandoffEntity['channel'],
-    reason: (r.reason as string | null) ?? null,
-    sentBy: r.sent_by as string,
-    sentAt: r.sent_at as Date,
-    stepDueAt: (r.step_due_at as Date | null) ?? null,
-    receivedAt: (r.received_at as Date | null) ?? null,
-    receivedBy: (r.received_by as string | null) ?? null,
-  };
 }

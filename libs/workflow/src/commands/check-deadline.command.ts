@@ -32,7 +32,7 @@ export class CheckDeadlineCommand {
 const same = (a: Date | null | undefined, iso: string) => !!a && a.getTime() === new Date(iso).getTime();
 
 async function openUnits(ctx: RoutingContext): Promise<string[]> {
-  const items = await ctx.tx.workflow.workItemsOf(ctx.dossier.communeCode, ctx.dossier.id);
+  const items = await ctx.tx.workflow.workItemsOf(ctx.dossier.id);
   return [...new Set(items.filter((w) => w.status === 'pending' || w.status === 'taken').map((w) => w.unitKind))];
 }
 
@@ -41,7 +41,7 @@ async function markOverdue(ctx: RoutingContext, job: DeadlineJob): Promise<Deadl
   const d = ctx.dossier;
   const message = `Hồ sơ ${d.code} đã quá hạn giải quyết (hạn ${formatVn(d.dueAt)}). Đề nghị xử lý và phát hành văn bản xin lỗi (Mẫu 04).`;
   for (const audience of [SUPERVISORS, DESK, ...(await openUnits(ctx))]) {
-    await ctx.tx.casework.notify({ communeCode: d.communeCode, dossierId: d.id, audience, kind: 'overdue', message, dedupeKey: `overdue:${d.id}:${job.dueAt}:${audience}`, createdAt: ctx.now });
+    await ctx.tx.casework.notify({ dossierId: d.id, audience, kind: 'overdue', message, dedupeKey: `overdue:${d.id}:${job.dueAt}:${audience}`, createdAt: ctx.now });
   }
   await ctx.tx.dossiers.update(d.id, { overdueAt: ctx.now });
   ctx.journal.record(DossierEvents.DossierOverdue, { dueAt: d.dueAt.toISOString(), originalDueAt: d.originalDueAt.toISOString(), escalatedTo: SUPERVISORS }, DEADLINE_ACTOR, ctx.now);
@@ -50,7 +50,6 @@ async function markOverdue(ctx: RoutingContext, job: DeadlineJob): Promise<Deadl
 
 async function warn(ctx: RoutingContext, job: DeadlineJob, audience: string, type: string, message: string): Promise<DeadlineOutcome> {
   const written = await ctx.tx.casework.notify({
-    communeCode: ctx.dossier.communeCode,
     dossierId: ctx.dossier.id,
     audience,
     kind: job.kind,
@@ -68,7 +67,7 @@ async function check(ctx: RoutingContext, job: DeadlineJob): Promise<DeadlineOut
   const processing = d.state === 'received' || d.state === 'in_progress';
   switch (job.kind) {
     case 'step-due-soon': {
-      const item = await ctx.tx.workflow.findWorkItem(d.communeCode, d.id, job.stepKey ?? '');
+      const item = await ctx.tx.workflow.findWorkItem(d.id, job.stepKey ?? '');
       if (!item || (item.status !== 'pending' && item.status !== 'taken') || !processing) return 'closed';
       if (!same(item.dueAt, job.dueAt)) return 'moved';
       return warn(ctx, job, item.unitKind, DossierEvents.StepDueSoon, `Bước "${job.stepKey}" của hồ sơ ${d.code} sắp đến hạn (${formatVn(item.dueAt!)}).`);
@@ -87,7 +86,7 @@ async function check(ctx: RoutingContext, job: DeadlineJob): Promise<DeadlineOut
       if (!same(d.supplementDueAt, job.dueAt)) return 'moved';
       if (ctx.now.getTime() < d.supplementDueAt!.getTime()) return 'not-yet';
       ctx.journal.record(DossierEvents.SupplementExpired, { citizenDueAt: job.dueAt }, DEADLINE_ACTOR, ctx.now);
-      await rejectIn(ctx, systemActor(DEADLINE_ACTOR), `Quá thời hạn bổ sung hồ sơ (${formatVn(d.supplementDueAt!)}) mà công dân chưa bổ sung.`);
+      await rejectIn(ctx, systemActor(DEADLINE_ACTOR, d.communeCode), `Quá thời hạn bổ sung hồ sơ (${formatVn(d.supplementDueAt!)}) mà công dân chưa bổ sung.`);
       return 'rejected';
   }
 }
@@ -102,8 +101,8 @@ export class CheckDeadlineHandler implements ICommandHandler<CheckDeadlineComman
 
   async execute(c: CheckDeadlineCommand): Promise<DeadlineOutcome> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.job.communeCode, c.job.dossierId, DEADLINE_ACTOR, now);
+    return this.uow.run(c.job.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.job.dossierId, DEADLINE_ACTOR, now);
       const outcome = await check(ctx, c.job);
       await ctx.journal.flush();
       return outcome;

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError, type DossierState, DomainValidationError, isTerminal, judgeTimeliness, toPortalStatus, transition } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
-import { type ActingUser, assertMayAct } from '../access';
+import type { ActingUser } from '../access';
 import { Clock } from '../clock';
 import { scheduleDossierDeadlines } from '../deadlines';
 import { DossierEvents } from '../events';
@@ -15,7 +15,7 @@ import { openDossier } from './routing-context';
  * the notice (Mẫu 03 or Mẫu 05), and the portal hears of it.
  */
 async function closeWithoutResult(ctx: RoutingContext, state: DossierState, type: string, payload: Record<string, unknown>, reason: string, actor: string): Promise<void> {
-  const cancelled = await ctx.tx.workflow.cancelOpen(ctx.dossier.communeCode, ctx.dossier.id);
+  const cancelled = await ctx.tx.workflow.cancelOpen(ctx.dossier.id);
   await ctx.tx.dossiers.update(ctx.dossier.id, { closingReason: reason, pausedAt: null, supplementDueAt: null });
   ctx.journal.setState(state);
   ctx.journal.record(type, { ...payload, reason, cancelledSteps: cancelled, state, portalStatus: toPortalStatus(state) }, actor, ctx.now, { portal: true });
@@ -29,7 +29,6 @@ async function closeWithoutResult(ctx: RoutingContext, state: DossierState, type
  */
 export class RejectDossierCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly actor: ActingUser,
     readonly reason: string,
@@ -42,7 +41,7 @@ export async function rejectIn(ctx: RoutingContext, actor: ActingUser, reason: s
   const state = transition(ctx.dossier.state, 'rejectAfterAppraisal');
   let unit: string | null = null;
   if (stepKey !== undefined) unit = (await openStepFor(ctx, stepKey, actor)).item.unitKind;
-  else if (actor.communeCode !== null) throw new DomainValidationError('STEP_REQUIRED', 'Phải nêu bước xử lý đang từ chối.', 'stepKey');
+  else if (actor.id !== null) throw new DomainValidationError('STEP_REQUIRED', 'Phải nêu bước xử lý đang từ chối.', 'stepKey');
   await closeWithoutResult(ctx, state, DossierEvents.RejectedAfterAppraisal, { stepKey: stepKey ?? null, unit }, reason, actor.name);
 }
 
@@ -56,9 +55,8 @@ export class RejectDossierHandler implements ICommandHandler<RejectDossierComman
 
   async execute(c: RejectDossierCommand): Promise<{ state: DossierState }> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
       await rejectIn(ctx, c.actor, c.reason, c.stepKey);
       await ctx.journal.flush();
       return { state: ctx.dossier.state };
@@ -69,7 +67,6 @@ export class RejectDossierHandler implements ICommandHandler<RejectDossierComman
 /** Dừng giải quyết theo yêu cầu của công dân (Mẫu 05): the desk records the citizen's request. */
 export class WithdrawDossierCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly actor: ActingUser,
     readonly reason: string,
@@ -88,9 +85,8 @@ export class WithdrawDossierHandler implements ICommandHandler<WithdrawDossierCo
 
   async execute(c: WithdrawDossierCommand): Promise<{ state: DossierState }> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
       const state = transition(ctx.dossier.state, 'withdraw');
       const requestedAt = c.requestedAt ?? now;
       if (requestedAt.getTime() > now.getTime() || requestedAt.getTime() < ctx.dossier.receivedAt.getTime()) {
@@ -110,7 +106,6 @@ export class WithdrawDossierHandler implements ICommandHandler<WithdrawDossierCo
  */
 export class IssueApologyCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly actor: ActingUser,
     readonly reason: string,
@@ -135,14 +130,13 @@ export class IssueApologyHandler implements ICommandHandler<IssueApologyCommand,
 
   async execute(c: IssueApologyCommand): Promise<IssueApologyResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
       const d = ctx.dossier;
       if (isTerminal(d.state) || d.state === 'submitted') {
         throw new ConflictError('APOLOGY_NOT_APPLICABLE', 'Hồ sơ đã kết thúc hoặc chưa được tiếp nhận; không thể hẹn lại ngày trả kết quả.', { state: d.state });
       }
-      if (await tx.casework.apologyOf(c.communeCode, c.dossierId)) {
+      if (await tx.casework.apologyOf(c.dossierId)) {
         throw new ConflictError('REAPPOINTMENT_LIMIT', 'Hồ sơ đã được hẹn lại ngày trả kết quả một lần; không được hẹn lại lần nữa.');
       }
       if (c.newDueAt.getTime() <= Math.max(d.dueAt.getTime(), now.getTime())) {
@@ -152,7 +146,7 @@ export class IssueApologyHandler implements ICommandHandler<IssueApologyCommand,
       }
       const inTime = now.getTime() <= d.originalDueAt.getTime();
       const previousDueAt = d.dueAt;
-      await tx.casework.insertApology(c.communeCode, {
+      await tx.casework.insertApology({
         dossierId: d.id,
         reason: c.reason,
         originalDueAt: d.originalDueAt,
@@ -181,7 +175,6 @@ export class IssueApologyHandler implements ICommandHandler<IssueApologyCommand,
 /** Trả kết quả: the desk hands the result over, at the counter or by post. */
 export class ReturnResultCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly actor: ActingUser,
     readonly delivery: 'desk' | 'post',
@@ -206,12 +199,11 @@ export class ReturnResultHandler implements ICommandHandler<ReturnResultCommand,
 
   async execute(c: ReturnResultCommand): Promise<ReturnResultResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
       const state = transition(ctx.dossier.state, 'returnResult');
       const timeliness = judgeTimeliness(ctx.dossier.resolvedAt ?? now, ctx.dossier.originalDueAt);
-      if (timeliness === 'late' && !(await tx.casework.apologyOf(c.communeCode, c.dossierId))) {
+      if (timeliness === 'late' && !(await tx.casework.apologyOf(c.dossierId))) {
         throw new ConflictError('APOLOGY_REQUIRED', 'Hồ sơ trễ hạn: phải có văn bản xin lỗi và hẹn lại ngày trả (Mẫu 04) trước khi trả kết quả.');
       }
       if (c.delivery === 'post' && !c.postalTrackingNumber) {

@@ -21,7 +21,6 @@ export interface DocumentMeta {
 /** Hoàn thành bước xử lý: a unit finished its step; the dossier moves on along its route. */
 export class CompleteStepCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly stepKey: string,
     readonly actor: ActingUser,
@@ -48,10 +47,10 @@ export const SIGNING_UNIT: UnitKind = 'lanh-dao';
  * another officer. Throws 409 / 403 otherwise.
  */
 export async function openStepFor(ctx: RoutingContext, stepKey: string, actor: ActingUser): Promise<{ item: WorkItemEntity; items: WorkItemEntity[] }> {
-  const items = await ctx.tx.workflow.workItemsOf(ctx.dossier.communeCode, ctx.dossier.id);
+  const items = await ctx.tx.workflow.workItemsOf(ctx.dossier.id);
   const item = items.find((w) => w.stepKey === stepKey);
   if (!item || item.status === 'done' || item.status === 'cancelled' || !findStep(ctx.procedure, stepKey)) throw new StepNotPendingError(stepKey);
-  assertMayAct(actor, ctx.dossier.communeCode, item.unitKind);
+  assertMayAct(actor, item.unitKind);
   if (actor.id !== null && item.assigneeId !== null && item.assigneeId !== actor.id && actor.units !== 'any') {
     throw new ConflictError('TAKEN_BY_ANOTHER', 'Bước này đang do cán bộ khác xử lý.', { stepKey });
   }
@@ -134,9 +133,8 @@ export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand,
 
   async execute(c: CompleteStepCommand): Promise<CompleteStepResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
       transition(ctx.dossier.state, 'completeStep');
       const { item, items } = await openStepFor(ctx, c.stepKey, c.actor);
       if (item.unitKind === SIGNING_UNIT) {

@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { isTerminal, NotFoundError, type RouteStep } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
 import { Clock } from '../clock';
-import { failpoint } from '../failpoints';
+import { failpoint } from '@motcua/persistence';
 import { ReferenceCache } from '../reference-cache';
 import { applyReceipt, findStep } from '../routing';
 import { openDossier } from './routing-context';
@@ -41,15 +41,15 @@ export class RecordReceiptHandler implements ICommandHandler<RecordReceiptComman
 
   async execute(c: RecordReceiptCommand): Promise<RecordReceiptResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.receivedBy, now);
-      const found = await tx.workflow.receive(c.communeCode, c.handoffId, now, c.receivedBy);
+    return this.uow.run(c.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.receivedBy, now);
+      const found = await tx.workflow.receive(c.handoffId, now, c.receivedBy);
       if (!found || found.handoff.dossierId !== c.dossierId) throw new NotFoundError('Không tìm thấy lượt chuyển hồ sơ.', { handoffId: c.handoffId });
       const { handoff } = found;
       const step = findStep(ctx.procedure, handoff.stepKey);
       if (!step) throw new Error(`step ${handoff.stepKey} is not in the pinned route of dossier ${c.dossierId}`);
       if (!found.received) {
-        const item = await tx.workflow.findWorkItem(c.communeCode, c.dossierId, handoff.stepKey);
+        const item = await tx.workflow.findWorkItem(c.dossierId, handoff.stepKey);
         return { outcome: 'duplicate', step, pending: item?.status === 'pending' };
       }
       await applyReceipt(ctx, handoff, c.receivedBy);

@@ -6,17 +6,18 @@ import type { RoutingContext } from '../routing';
 
 /**
  * Locks the dossier (every command on a dossier runs after the previous one committed) and
- * gathers what routing needs. A dossier of another commune is "not found".
+ * gathers what routing needs. A dossier of another commune is "not found", exactly like an
+ * unknown id: the transaction's repositories see only their own commune.
  */
 export async function openDossier(
   tx: TransactionScope,
   refs: ReferenceCache,
-  communeCode: string,
   dossierId: string,
   actor: string,
   now: Date,
 ): Promise<RoutingContext> {
-  const dossier = await tx.dossiers.lock(communeCode, dossierId);
+  const dossier = await tx.dossiers.lock(dossierId);
+  const { communeCode } = tx;
   if (!dossier) throw new NotFoundError('Không tìm thấy hồ sơ.', { dossierId });
   const [procedure, calendar, profile] = await Promise.all([
     refs.procedure(tx.reference, communeCode, dossier.procedureVersionId),

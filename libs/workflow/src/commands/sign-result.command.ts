@@ -1,12 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { transition } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
-import { type ActingUser, assertMayAct } from '../access';
+import type { ActingUser } from '../access';
 import { Clock } from '../clock';
 import { StepNotPendingError } from '../errors';
 import { DossierEvents, type HandoffRequest } from '../events';
 import { ReferenceCache } from '../reference-cache';
-import { activeSigningKey, SigningPassphrase, signStatement } from '../signing';
+import { activeSigningKey, newVerificationToken, SigningPassphrase, signStatement, verificationPath } from '../signing';
 import { attachDocuments, type CompleteStepResult, completeStepIn, type DocumentMeta, openStepFor, SIGNING_UNIT } from './complete-step.command';
 import { openDossier } from './routing-context';
 
@@ -17,7 +17,6 @@ import { openDossier } from './routing-context';
  */
 export class SignResultCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly actor: ActingUser,
     /** The result document (its SHA-256 is what the signature covers). */
@@ -32,6 +31,10 @@ export interface SignResultResult extends CompleteStepResult {
   readonly keyId: string;
   readonly payload: string;
   readonly signature: string;
+  /** Mã xác thực: print it on the result (as a QR code); the public page answers only to it. */
+  readonly verificationToken: string;
+  /** Where anyone checks the signature with the token, relative to the API's root. */
+  readonly verificationUrl: string;
 }
 
 @CommandHandler(SignResultCommand)
@@ -45,22 +48,21 @@ export class SignResultHandler implements ICommandHandler<SignResultCommand, Sig
 
   async execute(c: SignResultCommand): Promise<SignResultResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
       transition(ctx.dossier.state, 'completeStep');
-      const items = await tx.workflow.workItemsOf(c.communeCode, c.dossierId);
+      const items = await tx.workflow.workItemsOf(c.dossierId);
       const open = items.find((w) => w.unitKind === SIGNING_UNIT && (w.status === 'pending' || w.status === 'taken'));
       if (!open) throw new StepNotPendingError(`${SIGNING_UNIT}`);
       const { item } = await openStepFor(ctx, open.stepKey, c.actor);
 
-      const key = await activeSigningKey(tx, c.communeCode, this.passphrase);
+      const key = await activeSigningKey(tx, this.passphrase);
       const sha256 = c.document.sha256.toLowerCase();
       const statement = {
         v: 1,
         type: 'motcua.result-signature',
         dossierCode: ctx.dossier.code,
-        communeCode: c.communeCode,
+        communeCode: tx.communeCode,
         procedureCode: ctx.procedure.code,
         procedureName: ctx.procedure.name,
         document: { name: c.document.name, sha256 },
@@ -70,8 +72,8 @@ export class SignResultHandler implements ICommandHandler<SignResultCommand, Sig
         algorithm: key.algorithm,
       };
       const { payload, signature } = signStatement(key, this.passphrase, statement);
+      const verificationToken = newVerificationToken();
       const signatureId = await tx.signing.insertSignature({
-        communeCode: c.communeCode,
         dossierId: c.dossierId,
         dossierCode: ctx.dossier.code,
         keyId: key.id,
@@ -80,12 +82,13 @@ export class SignResultHandler implements ICommandHandler<SignResultCommand, Sig
         documentSha256: sha256,
         signedBy: c.actor.name,
         signedAt: now,
+        verificationToken,
       });
       await attachDocuments(ctx, null, 'result', [c.document]);
       ctx.journal.record(DossierEvents.ResultSigned, { stepKey: item.stepKey, signatureId, keyId: key.id, documentSha256: sha256 }, c.actor.name, now);
       const routed = await completeStepIn(ctx, item, items, { actor: c.actor, notes: c.notes, handoff: c.handoff });
       await ctx.journal.flush();
-      return { ...routed, signatureId, keyId: key.id, payload, signature };
+      return { ...routed, signatureId, keyId: key.id, payload, signature, verificationToken, verificationUrl: verificationPath(verificationToken) };
     });
   }
 }

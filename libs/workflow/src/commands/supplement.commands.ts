@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError, toPortalStatus, transition } from '@motcua/domain';
 import { type SupplementItem, UnitOfWork } from '@motcua/persistence';
-import { type ActingUser, assertMayAct } from '../access';
+import type { ActingUser } from '../access';
 import { Clock } from '../clock';
 import { scheduleDossierDeadlines, scheduleStepWarning, scheduleSupplementExpiry } from '../deadlines';
 import { DossierEvents } from '../events';
@@ -20,7 +20,6 @@ export const DEFAULT_CITIZEN_SUPPLEMENT_DAYS = 7;
  */
 export class RequestSupplementCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly stepKey: string,
     readonly actor: ActingUser,
@@ -46,16 +45,15 @@ export class RequestSupplementHandler implements ICommandHandler<RequestSuppleme
 
   async execute(c: RequestSupplementCommand): Promise<RequestSupplementResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
       const state = transition(ctx.dossier.state, 'requestSupplement');
       const { item } = await openStepFor(ctx, c.stepKey, c.actor);
       const number = (ctx.dossier.supplementCount ?? 0) + 1;
       const days = ctx.procedure.citizenSupplementDays ?? DEFAULT_CITIZEN_SUPPLEMENT_DAYS;
       const citizenDueAt = ctx.calendar.dueDate(now, { value: days, unit: 'working_days' }, ctx.profile);
       const flagged = number > 1;
-      await tx.casework.insertSupplementRequest(c.communeCode, {
+      await tx.casework.insertSupplementRequest({
         dossierId: c.dossierId,
         number,
         stepKey: c.stepKey,
@@ -87,7 +85,6 @@ export class RequestSupplementHandler implements ICommandHandler<RequestSuppleme
 /** Nhận hồ sơ bổ sung: the citizen supplied what was asked, at the desk or through the portal. */
 export class ReceiveSupplementCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly actor: ActingUser,
     readonly via: 'desk' | 'online' | 'post',
@@ -113,7 +110,7 @@ export async function resumeClock(ctx: RoutingContext, pausedAt: Date): Promise<
   const pausedWorkingMinutes = Math.max(0, calendar.workingMinutesBetween(pausedAt, calendar.receiptTime(now, profile), profile));
   const dueAt = calendar.extendForPause(dossier.dueAt, pausedAt, now, profile);
   const originalDueAt = calendar.extendForPause(dossier.originalDueAt, pausedAt, now, profile);
-  for (const w of await ctx.tx.workflow.workItemsOf(dossier.communeCode, dossier.id)) {
+  for (const w of await ctx.tx.workflow.workItemsOf(dossier.id)) {
     if ((w.status !== 'pending' && w.status !== 'taken') || !w.dueAt) continue;
     const stepDue = calendar.extendForPause(w.dueAt, pausedAt, now, profile);
     await ctx.tx.workflow.setWorkItemDue(w.id, stepDue);
@@ -136,11 +133,10 @@ export class ReceiveSupplementHandler implements ICommandHandler<ReceiveSuppleme
 
   async execute(c: ReceiveSupplementCommand): Promise<ReceiveSupplementResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
       const state = transition(ctx.dossier.state, 'receiveSupplement');
-      const request = await tx.casework.openSupplementRequest(c.communeCode, c.dossierId);
+      const request = await tx.casework.openSupplementRequest(c.dossierId);
       if (!request || !ctx.dossier.pausedAt) throw new ConflictError('NO_OPEN_SUPPLEMENT_REQUEST', 'Hồ sơ không có yêu cầu bổ sung đang chờ.');
       await tx.casework.markSupplied(request.id, now, c.actor.name, c.via, c.note ?? null);
       await attachDocuments(ctx, request.stepKey, 'supplement', c.documents);

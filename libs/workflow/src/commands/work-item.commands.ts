@@ -11,7 +11,6 @@ import { openDossier } from './routing-context';
 /** Nhận xử lý: an officer takes a step from the unit's inbox. Taking one's own again changes nothing. */
 export class TakeWorkItemCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly stepKey: string,
     readonly actor: ActingUser,
@@ -33,14 +32,13 @@ export class TakeWorkItemHandler implements ICommandHandler<TakeWorkItemCommand,
 
   async execute(c: TakeWorkItemCommand): Promise<TakeWorkItemResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
       if (c.actor.id === null) throw new Error('the system does not take work items');
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
-      const item = await tx.workflow.findWorkItem(c.communeCode, c.dossierId, c.stepKey);
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+      const item = await tx.workflow.findWorkItem(c.dossierId, c.stepKey);
       if (!item || item.status === 'done' || item.status === 'cancelled' || isTerminal(ctx.dossier.state)) throw new StepNotPendingError(c.stepKey);
-      assertMayAct(c.actor, c.communeCode, item.unitKind);
-      const result = await tx.workflow.take(c.communeCode, c.dossierId, c.stepKey, c.actor.id, now);
+      assertMayAct(c.actor, item.unitKind);
+      const result = await tx.workflow.take(c.dossierId, c.stepKey, c.actor.id, now);
       if (!result?.taken) throw new ConflictError('TAKEN_BY_ANOTHER', 'Bước này đã được cán bộ khác nhận xử lý.', { stepKey: c.stepKey });
       if (result.before.assigneeId === c.actor.id) return { outcome: 'already-yours', assignee: c.actor.name };
       ctx.journal.record(DossierEvents.WorkItemTaken, { stepKey: c.stepKey, unit: item.unitKind, assigneeId: c.actor.id }, c.actor.name, now);
@@ -53,7 +51,6 @@ export class TakeWorkItemHandler implements ICommandHandler<TakeWorkItemCommand,
 /** Giao lại: a supervisor gives an open step to another officer of its unit. */
 export class ReassignWorkItemCommand {
   constructor(
-    readonly communeCode: string,
     readonly dossierId: string,
     readonly stepKey: string,
     readonly actor: ActingUser,
@@ -71,12 +68,11 @@ export class ReassignWorkItemHandler implements ICommandHandler<ReassignWorkItem
 
   async execute(c: ReassignWorkItemCommand): Promise<TakeWorkItemResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
-      assertMayAct(c.actor, c.communeCode);
-      const ctx = await openDossier(tx, this.refs, c.communeCode, c.dossierId, c.actor.name, now);
-      const item = await tx.workflow.findWorkItem(c.communeCode, c.dossierId, c.stepKey);
+    return this.uow.run(c.actor.communeCode, async (tx) => {
+      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+      const item = await tx.workflow.findWorkItem(c.dossierId, c.stepKey);
       if (!item || item.status === 'done' || item.status === 'cancelled' || isTerminal(ctx.dossier.state)) throw new StepNotPendingError(c.stepKey);
-      const target = await tx.users.findActiveInCommune(c.communeCode, c.assigneeUsername);
+      const target = await tx.users.findActive(c.assigneeUsername);
       if (!target || !target.unitKinds.includes(item.unitKind) || !target.roles.some((r) => r === 'officer' || r === 'leader' || r === 'reception')) {
         throw new DomainValidationError('ASSIGNEE_NOT_IN_UNIT', 'Người được giao phải là cán bộ của đơn vị xử lý bước này, cùng xã.', 'assignee', {
           unit: item.unitKind,

@@ -1,0 +1,20 @@
+/**
+ * Tên đăng nhập, normalised once: compatibility-normalised (NFKC), trimmed and lower-cased. The
+ * login limiter and the account lookup both use this form, so `"Name "` is the same account
+ * for both and cannot slip past a lock-out. Anything that is not a string is left for the
+ * validation to refuse.
+ */
+export function normaliseUsername(raw: unknown): unknown {
+  return typeof raw === 'string' ? raw.normalize('NFKC').trim().toLowerCase() : raw;
+}
+
+/** What a username may look like once normalised (the database checks the same). */
+export const USERNAME = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
+
+/** Passwords an administrator sets: long enough to resist guessing at the login limit. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** An officer works for at least one unit; the desk and the roles above the units need none named. */
+export function officerWithoutUnit(roles: readonly string[], units: readonly string[]): boolean {
+  return roles.includes('officer') && units.length === 0;
+}
