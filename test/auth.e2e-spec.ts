@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { DEMO_PASSWORD } from '@motcua/catalog';
 import { startTestApi, type TestApi } from './support/api';
-import { completeStep, expectStatus, getAs, receive } from './support/workflow';
+import { eventually } from './support/apps';
+import { completeStep, expectStatus, getAs, postAs, receive } from './support/workflow';
 
 /** Who may do what: logins, tokens, roles, and the commune and unit boundaries. */
 describe('authentication and access control', () => {
@@ -10,7 +11,7 @@ describe('authentication and access control', () => {
   const login = (username: string, password: string) => request(server()).post('/api/auth/login').send({ username, password });
 
   beforeAll(async () => {
-    api = await startTestApi('2026-03-02T02:00:00Z', undefined, { LOGIN_RATE_LIMIT: '5' });
+    api = await startTestApi('2026-03-02T02:00:00Z', undefined, { LOGIN_RATE_LIMIT: '5', AUTH_CACHE_MS: '300' });
   });
   afterAll(() => api.close());
 
@@ -82,5 +83,76 @@ describe('authentication and access control', () => {
     expect(statuses.slice(5)).toEqual([429, 429]);
     // Another username from the same address is not locked out by it.
     await login('vanhoa.26734', DEMO_PASSWORD).expect(200);
+  });
+
+  it('counts a username however it is written: a locked account stays locked as "name " or in capitals', async () => {
+    for (let i = 0; i < 5; i++) await login('chinhsach.26734', 'sai-mat-khau').expect(401);
+    for (const variant of ['chinhsach.26734 ', ' ChinhSach.26734', 'CHINHSACH.26734\t']) {
+      const res = await login(variant, DEMO_PASSWORD);
+      expect(res.status).toBe(429);
+      expect(res.body.rule).toBe('RATE_LIMITED');
+    }
+  });
+
+  const patchUser = async (as: string, username: string, body: Record<string, unknown>) =>
+    request(server()).patch(`/api/users/${username}`).set('authorization', `Bearer ${await api.token(as)}`).send(body);
+  const me = (token: string) => request(server()).get('/api/auth/me').set('authorization', `Bearer ${token}`);
+  const tokenOf = async (username: string, password = DEMO_PASSWORD) => (await login(username, password).expect(200)).body.accessToken as string;
+  /** The token is refused within the cache period (AUTH_CACHE_MS, 300 ms here), not hours later. */
+  const refusedSoon = (token: string) => eventually(async () => ((await me(token)).status === 401 ? true : undefined), 3000, 'the token to be refused');
+
+  it('stops trusting a token once its user is deactivated, and again after reactivation only new tokens work', async () => {
+    const token = await tokenOf('quansu.26734');
+    await me(token).expect(200);
+    await expectStatus(patchUser('quantri.26734', 'quansu.26734', { active: false }), 200);
+    await refusedSoon(token);
+    expect((await me(token)).body.message).toMatch(/không còn hiệu lực/);
+    await login('quansu.26734', DEMO_PASSWORD).expect(401);
+    await expectStatus(patchUser('quantri.26734', 'quansu.26734', { active: true }), 200);
+    await me(token).expect(401);
+    await me(await tokenOf('quansu.26734')).expect(200);
+  });
+
+  it('stops trusting a token once its roles or units change; a new login carries the new ones', async () => {
+    const token = await tokenOf('truonghoc.26734');
+    await expectStatus(patchUser('quantri.26734', 'truonghoc.26734', { units: ['truong-hoc', 'van-hoa'] }), 200);
+    await refusedSoon(token);
+    const fresh = await login('truonghoc.26734', DEMO_PASSWORD).expect(200);
+    expect(fresh.body.actor.units).toEqual(['truong-hoc', 'van-hoa']);
+    // An unchanged save ends nothing.
+    await expectStatus(patchUser('quantri.26734', 'truonghoc.26734', { units: ['truong-hoc', 'van-hoa'] }), 200);
+    await new Promise((r) => setTimeout(r, 400));
+    await me(fresh.body.accessToken).expect(200);
+  });
+
+  it('ends every session of the account at logout', async () => {
+    const a = await tokenOf('ketoan.26734');
+    const b = await tokenOf('ketoan.26734');
+    await request(server()).post('/api/auth/logout').set('authorization', `Bearer ${a}`).expect(204);
+    await me(a).expect(401);
+    await refusedSoon(b);
+  });
+
+  it("lets only a commune's administrators manage its own accounts, with the rules named on refusal", async () => {
+    const created = await expectStatus(
+      postAs(api, 'quantri.26734', '/api/users', { username: 'tuphap2.26734', fullName: 'Hà Thị Thu', roles: ['officer'], units: ['tu-phap'], password: 'mat-khau-moi-2026' }),
+      201,
+    );
+    expect(created.body).toMatchObject({ username: 'tuphap2.26734', communeCode: '26734', roles: ['officer'], units: ['tu-phap'], active: true, demo: false });
+    expect(created.body.passwordHash).toBeUndefined();
+    await login('tuphap2.26734', 'mat-khau-moi-2026').expect(200);
+    const again = await expectStatus(postAs(api, 'quantri.26734', '/api/users', { username: 'tuphap2.26734', fullName: 'X', roles: ['officer'], units: ['tu-phap'], password: 'mat-khau-moi-2026' }), 409);
+    expect(again.body.rule).toBe('USERNAME_TAKEN');
+    const noUnit = await expectStatus(postAs(api, 'quantri.26734', '/api/users', { username: 'moi.26734', fullName: 'X', roles: ['officer'], password: 'mat-khau-moi-2026' }), 400);
+    expect(noUnit.body.errors[0].field).toBe('units');
+    const short = await expectStatus(postAs(api, 'quantri.26734', '/api/users', { username: 'moi.26734', fullName: 'X', roles: ['reception'], password: 'ngan' }), 400);
+    expect(short.body.errors.map((e: { field: string }) => e.field)).toEqual(['password']);
+    // Another commune's administrator does not find the account; an officer may not look.
+    const before = await getAs(api, 'quantri.26734', '/api/users');
+    await expectStatus(patchUser('quantri.26737', 'tuphap2.26734', { active: false }), 404);
+    await expectStatus(getAs(api, 'tuphap.26734', '/api/users'), 403);
+    const listed = (await expectStatus(getAs(api, 'quantri.26737', '/api/users'), 200)).body.items.map((u: { username: string }) => u.username);
+    expect(listed.every((u: string) => u.endsWith('.26737'))).toBe(true);
+    expect((await getAs(api, 'quantri.26734', '/api/users')).body).toEqual(before.body);
   });
 });

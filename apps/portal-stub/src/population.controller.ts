@@ -25,10 +25,11 @@ export class PopulationController {
   @Post('population/verify')
   @HttpCode(200)
   async verify(@Body() body: unknown): Promise<VerifyAnswer> {
-    await playFault(this.state.faults, 'Cơ sở dữ liệu quốc gia về dân cư');
     const reference = textField(body, 'reference');
     const idNumber = idNumberField(body);
     const fullName = textField(body, 'fullName');
+    // As real systems do, a failure echoes what was asked: MotCua must not pass it on.
+    await playFault(this.state.faults, `Cơ sở dữ liệu quốc gia về dân cư (số định danh ${idNumber}, ${fullName})`);
     const previous = this.state.previous(reference);
     if (previous && (previous.idNumber !== idNumber || !sameName(previous.fullName, fullName))) throw referenceConflict(reference);
     return this.state.verify(reference, idNumber, fullName);

@@ -33,3 +33,9 @@ export interface RequestAudit {
 
 /** The audit record of the request being served, if any (none in the workers). */
 export const requestAudit = new AsyncLocalStorage<RequestAudit>();
+
+/** Names what the current request acted on when the route does not (the dossier an intake created). */
+export function setAuditTarget(id: string): void {
+  const audit = requestAudit.getStore();
+  if (audit) audit.targetId = id;
+}

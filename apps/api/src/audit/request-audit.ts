@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { scrubPersonalData } from '@motcua/config';
 import { type AuditedActor, type AuditEntry, type RequestAudit, requestAudit, UnitOfWork } from '@motcua/persistence';
 import type { AccessTokenClaims } from '../auth/auth.guard';
 
@@ -36,7 +37,8 @@ export class AuditWriter {
     const login = record.action?.endsWith('/auth/login') ? (req.body as { username?: unknown } | undefined)?.username : undefined;
     const entry: AuditEntry = {
       actorId: actor?.id ?? null,
-      actorUsername: actor?.username ?? (typeof login === 'string' ? login.slice(0, 64) : null),
+      // A name tried at sign-in is whatever was typed: a phone number typed there stays out too.
+      actorUsername: actor?.username ?? (typeof login === 'string' ? scrubPersonalData(login.slice(0, 64)) : null),
       action: record.action ?? `${record.method} ${record.path}`,
       method: record.method,
       path: record.path,

@@ -12,7 +12,7 @@ import {
   toPortalStatus,
   transition,
 } from '@motcua/domain';
-import { type DossierEntity, type NewDossier, UnitOfWork } from '@motcua/persistence';
+import { type DossierEntity, type NewDossier, setAuditTarget, UnitOfWork } from '@motcua/persistence';
 import { Clock, DossierEvents, DossierJournal, handOff, ReferenceCache, resolveChannel, scheduleDossierDeadlines } from '@motcua/workflow';
 import { buildReceiptSlip } from './receipt-slip';
 import { ReceiveDossierCommand, type ReceiveDossierResult } from './receive-dossier.command';
@@ -112,6 +112,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
         bookEntry,
       };
       await dtx.dossiers.insert(dossier);
+      setAuditTarget(dossier.id);
       const written: DossierEntity = { ...dossier, lastSeq: 0, lastHash: '', createdAt: now, updatedAt: now };
       const journal = new DossierJournal(dtx, written);
       // Personal identifiers stay on the dossier row; the event log carries what happened.
