@@ -264,7 +264,7 @@ export async function runEngine(o: EngineOptions): Promise<EngineResult> {
     };
 
     log(`engine: creating, migrating and seeding ${dbName}`);
-    const seedCode = await exitOf(apps.start('cli', 'seed', env, ['seed'], true));
+    const seedCode = await exitOf(apps.start('cli', 'seed', env, ['seed', '--demo'], true));
     if (seedCode !== 0) throw new Error(`seed failed (exit ${seedCode})`);
 
     apps.start('portal-stub', 'portal-stub', env);

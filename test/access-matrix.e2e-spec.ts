@@ -18,7 +18,7 @@ interface Caller {
 
 const CALLERS: Caller[] = [{ label: 'anonymous', units: [] }];
 for (const commune of [A, B]) {
-  const c = (login: string, role: Role, units: string[], label = role): Caller => ({ label: `${label}@${commune}`, username: `${login}.${commune}`, role, units, commune });
+  const c = (login: string, role: Role, units: string[], label: string = role): Caller => ({ label: `${label}@${commune}`, username: `${login}.${commune}`, role, units, commune });
   CALLERS.push(
     c('motcua', 'reception', ['van-phong']),
     c('tuphap', 'officer', ['tu-phap'], 'officer-own-unit'),

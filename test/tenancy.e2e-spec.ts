@@ -22,11 +22,14 @@ describe('tenancy: each commune sees its own', () => {
     for (const communeCode of ['26734', '26737']) {
       await queue.add('portal-sync', { dossierId: '00000000-0000-4000-8000-000000000001', communeCode, eventSeq: 1 }, { jobId: `dl-${communeCode}`, attempts: 1 });
     }
-    const failing = new Worker('portal-sync', async () => Promise.reject(new Error('cổng DVCQG không trả lời')), { connection: connection.duplicate(), prefix: api.env.QUEUE_PREFIX });
+    const workerConnection = connection.duplicate();
+    const failing = new Worker('portal-sync', async () => Promise.reject(new Error('cổng DVCQG không trả lời')), { connection: workerConnection, prefix: api.env.QUEUE_PREFIX });
     try {
       await eventually(async () => ((await queue.getFailedCount()) === 2 ? true : undefined), 10_000, 'two dead letters');
     } finally {
+      // BullMQ does not close a connection it was given.
       await failing.close();
+      workerConnection.disconnect();
     }
     const mine = await expectStatus(getAs(api, 'giamsat.26734', '/api/dead-letters?queue=portal-sync'), 200);
     expect(mine.body.map((j: { jobId: string }) => j.jobId)).toEqual(['dl-26734']);

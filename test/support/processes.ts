@@ -25,7 +25,7 @@ export class AppProcess {
 
   constructor(
     readonly app: AppName,
-    env: Env | Record<string, string>,
+    env: Env | Record<string, unknown>,
     extra: Record<string, string> = {},
     args: readonly string[] = [],
   ) {

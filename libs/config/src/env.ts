@@ -70,11 +70,11 @@ export class Env {
   PORTAL_URL = 'http://127.0.0.1:3100/dvcqg';
 
   @IsString()
-  PORTAL_USERNAME = DEVELOPMENT_DEFAULTS.PORTAL_USERNAME;
+  PORTAL_USERNAME: string = DEVELOPMENT_DEFAULTS.PORTAL_USERNAME;
 
   /** The portal's password for PORTAL_USERNAME; under NODE_ENV=production 32 characters or more. */
   @IsString()
-  PORTAL_PASSWORD = DEVELOPMENT_DEFAULTS.PORTAL_PASSWORD;
+  PORTAL_PASSWORD: string = DEVELOPMENT_DEFAULTS.PORTAL_PASSWORD;
 
   /** Electronic identifier of the province's TTHC system at the portal (madonvi). */
   @IsString()
@@ -86,7 +86,7 @@ export class Env {
    */
   @IsString()
   @Length(16, 512, { message: 'JWT_SECRET must be 16 to 512 characters' })
-  JWT_SECRET = DEVELOPMENT_DEFAULTS.JWT_SECRET;
+  JWT_SECRET: string = DEVELOPMENT_DEFAULTS.JWT_SECRET;
 
   /**
    * Passphrase that encrypts the communes' signing keys at rest (the private keys that sign
@@ -94,7 +94,7 @@ export class Env {
    */
   @IsString()
   @Length(16, 512, { message: 'SIGNING_KEY_PASSPHRASE must be 16 to 512 characters' })
-  SIGNING_KEY_PASSPHRASE = DEVELOPMENT_DEFAULTS.SIGNING_KEY_PASSPHRASE;
+  SIGNING_KEY_PASSPHRASE: string = DEVELOPMENT_DEFAULTS.SIGNING_KEY_PASSPHRASE;
 
   /** How often the worker looks for overdue dossiers and expired supplement deadlines the delayed jobs missed. */
   @Transform(({ value }) => Number(value))

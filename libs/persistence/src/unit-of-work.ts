@@ -61,7 +61,9 @@ export class TransactionScope {
 /**
  * Opens the one transaction of a command (STYLE.md habit 3): the state change, its events and its
  * outbox rows commit together or not at all — and, for a command an API request asked for, the
- * request's audit entry too.
+ * request's audit entry too, with the status the route answers on success. So a command refuses
+ * by throwing inside `run`: the rollback takes the success entry with it, and the API audits the
+ * refusal instead.
  */
 export class UnitOfWork {
   constructor(private readonly ds: DataSource) {}

@@ -112,10 +112,12 @@ export class UsersController {
     const units = body.units ?? [];
     checkUnits(body.roles, units);
     const passwordHash = await hashPassword(body.password);
-    const created = await this.uow.run(actor.communeCode, (tx) =>
-      tx.users.insert({ username: body.username, fullName: body.fullName.trim(), roles: body.roles, unitKinds: units, passwordHash }),
-    );
-    if (!created) throw new ConflictError('USERNAME_TAKEN', `Tên đăng nhập "${body.username}" đã được dùng.`, { field: 'username' });
+    // Refusals are thrown inside the transaction: it rolls back, and its audit entry with it.
+    const created = await this.uow.run(actor.communeCode, async (tx) => {
+      const row = await tx.users.insert({ username: body.username, fullName: body.fullName.trim(), roles: body.roles, unitKinds: units, passwordHash });
+      if (!row) throw new ConflictError('USERNAME_TAKEN', `Tên đăng nhập "${body.username}" đã được dùng.`, { field: 'username' });
+      return row;
+    });
     return view(created);
   }
 
@@ -126,11 +128,12 @@ export class UsersController {
     const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
     const updated = await this.uow.run(actor.communeCode, async (tx) => {
       const before = await tx.users.find(username);
-      if (!before) return null;
+      if (!before) throw new NotFoundError('Không có tài khoản này.');
       checkUnits(body.roles ?? before.roles, body.units ?? before.unitKinds);
-      return tx.users.update(username, { fullName: body.fullName?.trim(), roles: body.roles, unitKinds: body.units, active: body.active, passwordHash });
+      const after = await tx.users.update(username, { fullName: body.fullName?.trim(), roles: body.roles, unitKinds: body.units, active: body.active, passwordHash });
+      if (!after) throw new NotFoundError('Không có tài khoản này.');
+      return after;
     });
-    if (!updated) throw new NotFoundError('Không có tài khoản này.');
     this.tokens.forget(updated.id);
     return view(updated);
   }
