@@ -19,7 +19,7 @@ type LogEnv = Pick<Env, 'LOG_LEVEL' | 'LOG_JSON'>;
  * for messages nobody wrote with it in mind.
  */
 export function logDestination(env: LogEnv): DestinationStream {
-  const pretty = env.LOG_JSON === 'true' ? undefined : prettyFactory({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' });
+  const pretty = env.LOG_JSON === 'true' ? undefined : prettyFactory({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app', singleLine: true });
   return {
     write(line: string) {
       const clean = scrubPersonalData(line);
