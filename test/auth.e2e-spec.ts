@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import request from 'supertest';
 import { DEMO_PASSWORD } from '@motcua/catalog';
 import { startTestApi, type TestApi } from './support/api';
@@ -154,5 +155,32 @@ describe('authentication and access control', () => {
     const listed = (await expectStatus(getAs(api, 'quantri.26737', '/api/users'), 200)).body.items.map((u: { username: string }) => u.username);
     expect(listed.every((u: string) => u.endsWith('.26737'))).toBe(true);
     expect((await getAs(api, 'quantri.26734', '/api/users')).body).toEqual(before.body);
+  });
+
+  it('answers hostile input to sign-in and the accounts API with a 4xx, never a 500, and creates nothing', async () => {
+    const [{ n: users }] = await api.ds.query(`SELECT count(*)::int AS n FROM users`);
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'x\udfffy', ' '.repeat(70)));
+    const value = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 }), fc.dictionary(text, text, { maxKeys: 3 }));
+    const admin = await api.token('quantri.26737');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ username: value, fullName: value, roles: fc.oneof(value, fc.array(fc.constantFrom('officer', 'admin', 'x'))), units: value, password: value, active: value }, { requiredKeys: [] }),
+        // The account in the path: any text (percent-encoded), or raw encodings that do not decode.
+        fc.oneof(text.map((t) => encodeURIComponent(t.replace(/[\ud800-\udfff]/g, '\ufffd')) || 'x'), fc.constantFrom('%00', '%ff', '%E0%A4%A', 'a%20b', '..%2F..')),
+        async (body, name) => {
+          const created = await request(server()).post('/api/users').set('authorization', `Bearer ${admin}`).send(body);
+          const patched = await request(server()).patch(`/api/users/${name}`).set('authorization', `Bearer ${admin}`).send(body);
+          const signIn = await login(body.username as string, body.password as string);
+          for (const res of [created, patched, signIn]) {
+            expect(res.status).toBeGreaterThanOrEqual(400);
+            expect(res.status).toBeLessThan(500);
+            expect(typeof res.body.message === 'string' || Array.isArray(res.body.errors)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+    const [{ n: after }] = await api.ds.query(`SELECT count(*)::int AS n FROM users`);
+    expect(after).toBe(users);
   });
 });

@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { Env } from '@motcua/config';
-import type { Role } from '@motcua/domain';
+import { type Role, USERNAME } from '@motcua/domain';
 import { type UserEntity, UnitOfWork, verifyPassword } from '@motcua/persistence';
 import { type Actor, CurrentActor, Public } from './actor';
 import type { AccessTokenClaims } from './auth.guard';
@@ -52,7 +52,8 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'Sai tên đăng nhập hoặc mật khẩu (một câu trả lời cho cả hai).' })
   @ApiTooManyRequestsResponse({ description: 'Thử quá nhiều lần; thử lại sau 15 phút.' })
   async login(@Body() body: LoginDto): Promise<LoginResult> {
-    const user = await this.uow.acrossCommunes.userForSignIn(body.username);
+    // A name no account can have (NUL bytes and all) is not looked up, but takes as long to refuse.
+    const user = USERNAME.test(body.username) ? await this.uow.acrossCommunes.userForSignIn(body.username) : null;
     const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
     // A demo account (published password) never signs in under NODE_ENV=production.
     const usable = user && user.passwordHash && !(user.demo && this.env.NODE_ENV === 'production');

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { COMMUNE_UNIT_KINDS, ConflictError, DomainValidationError, MIN_PASSWORD_LENGTH as MIN_PASSWORD, NotFoundError, officerWithoutUnit, type Role, ROLES, USERNAME } from '@motcua/domain';
+import { COMMUNE_UNIT_KINDS, ConflictError, DomainValidationError, MIN_PASSWORD_LENGTH as MIN_PASSWORD, NotFoundError, officerWithoutUnit, PLAIN_TEXT, type Role, ROLES, USERNAME } from '@motcua/domain';
 import { hashPassword, UnitOfWork, type UserEntity } from '@motcua/persistence';
 import { type Actor, CurrentActor, Roles } from '../auth/actor';
 import { TokenStates } from '../auth/token-states';
@@ -14,6 +14,7 @@ class CreateUserDto {
   @ApiProperty({ example: 'Hà Thị Thu' })
   @IsString({ message: 'Họ và tên phải là chuỗi ký tự.' })
   @Length(1, 200, { message: 'Họ và tên dài từ 1 đến 200 ký tự.' })
+  @Matches(PLAIN_TEXT, { message: 'Họ và tên chứa ký tự không hợp lệ.' })
   fullName: string;
 
   @ApiProperty({ enum: ROLES, isArray: true })
@@ -42,6 +43,7 @@ class UpdateUserDto {
   @IsOptional()
   @IsString({ message: 'Họ và tên phải là chuỗi ký tự.' })
   @Length(1, 200, { message: 'Họ và tên dài từ 1 đến 200 ký tự.' })
+  @Matches(PLAIN_TEXT, { message: 'Họ và tên chứa ký tự không hợp lệ.' })
   fullName?: string;
 
   @ApiPropertyOptional({ enum: ROLES, isArray: true })
@@ -125,6 +127,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Sửa tài khoản: họ tên, vai trò, đơn vị, khoá/mở, mật khẩu mới' })
   @ApiNotFoundResponse({ description: 'Xã không có tài khoản này' })
   async update(@Param('username') username: string, @Body() body: UpdateUserDto, @CurrentActor() actor: Actor) {
+    // A name no account can have is not looked up (it is not found either way).
+    if (!USERNAME.test(username)) throw new NotFoundError('Không có tài khoản này.');
     const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
     const updated = await this.uow.run(actor.communeCode, async (tx) => {
       const before = await tx.users.find(username);

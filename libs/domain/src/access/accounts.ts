@@ -18,3 +18,9 @@ export const MIN_PASSWORD_LENGTH = 12;
 export function officerWithoutUnit(roles: readonly string[], units: readonly string[]): boolean {
   return roles.includes('officer') && units.length === 0;
 }
+
+/**
+ * Text a person typed that PostgreSQL can store as it is: no control characters (NUL among them)
+ * and no lone UTF-16 surrogate (which would be stored as U+FFFD).
+ */
+export const PLAIN_TEXT = /^(?:[^\u0000-\u001f\u007f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
