@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { COMMUNE_UNIT_KINDS, ConflictError, DomainValidationError, MIN_PASSWORD_LENGTH as MIN_PASSWORD, NotFoundError, officerWithoutUnit, PLAIN_TEXT, type Role, ROLES, USERNAME } from '@motcua/domain';
 import { hashPassword, UnitOfWork, type UserEntity } from '@motcua/persistence';
@@ -38,40 +38,12 @@ class CreateUserDto {
   password: string;
 }
 
-class UpdateUserDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString({ message: 'Họ và tên phải là chuỗi ký tự.' })
-  @Length(1, 200, { message: 'Họ và tên dài từ 1 đến 200 ký tự.' })
-  @Matches(PLAIN_TEXT, { message: 'Họ và tên chứa ký tự không hợp lệ.' })
-  fullName?: string;
-
-  @ApiPropertyOptional({ enum: ROLES, isArray: true })
-  @IsOptional()
-  @IsArray({ message: 'Vai trò phải là một danh sách.' })
-  @ArrayUnique({ message: 'Vai trò không được lặp lại.' })
-  @ArrayMaxSize(ROLES.length, { message: 'Quá nhiều vai trò.' })
-  @IsIn(ROLES, { each: true, message: 'Vai trò không có trong danh mục.' })
-  roles?: Role[];
-
-  @ApiPropertyOptional({ enum: COMMUNE_UNIT_KINDS, isArray: true })
-  @IsOptional()
-  @IsArray({ message: 'Đơn vị phải là một danh sách.' })
-  @ArrayUnique({ message: 'Đơn vị không được lặp lại.' })
-  @ArrayMaxSize(COMMUNE_UNIT_KINDS.length, { message: 'Quá nhiều đơn vị.' })
-  @IsIn(COMMUNE_UNIT_KINDS, { each: true, message: 'Mã đơn vị không có trong danh mục.' })
-  units?: string[];
-
+/** Any of an account's fields but its username, and whether it may sign in. */
+class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['username'] as const)) {
   @ApiPropertyOptional({ description: 'false: khoá tài khoản (mọi phiên đăng nhập hết hiệu lực)' })
   @IsOptional()
   @IsBoolean({ message: 'active phải là true hoặc false.' })
   active?: boolean;
-
-  @ApiPropertyOptional({ description: `Mật khẩu mới, ít nhất ${MIN_PASSWORD} ký tự` })
-  @IsOptional()
-  @IsString({ message: 'Mật khẩu phải là chuỗi ký tự.' })
-  @Length(MIN_PASSWORD, 200, { message: `Mật khẩu dài từ ${MIN_PASSWORD} đến 200 ký tự.` })
-  password?: string;
 }
 
 /** What an administrator sees of an account (never the password hash). */
