@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
-import type { SigningKeyRow, TransactionScope } from '@motcua/persistence';
+import type { AcrossCommunes, ResultSignatureRow, SigningKeyRow, TransactionScope } from '@motcua/persistence';
 
 /** The algorithm of the communes' signing keys (node:crypto, RFC 8032). */
 export const SIGNING_ALGORITHM = 'ed25519';
@@ -69,4 +69,10 @@ export const VERIFICATION_TOKEN = /^[0-9a-f]{32}$/;
 /** The public page that checks a signature by its token (the target of the result's QR code). */
 export function verificationPath(token: string): string {
   return `/api/public/signatures/${token}`;
+}
+
+/** A stored signature checked as anyone would check it, with its commune's published key; the key's algorithm too. */
+export async function checkStoredSignature(keys: Pick<AcrossCommunes, 'publicSigningKey'>, s: ResultSignatureRow): Promise<{ valid: boolean; algorithm: string | null }> {
+  const key = await keys.publicSigningKey(s.keyId);
+  return { valid: key ? verifyStatement(key.publicKey, s.payload, s.signature) : false, algorithm: key?.algorithm ?? null };
 }

@@ -2,7 +2,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { DOSSIER_STATE_LABELS, formatVn, NotFoundError, toPortalStatus, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
-import { ReferenceCache, verificationPath, verifyStatement } from '@motcua/workflow';
+import { checkStoredSignature, ReferenceCache, verificationPath } from '@motcua/workflow';
 import { LookupDossierDto, LookupResultView } from './lookup.dto';
 
 export class LookupDossierQuery {
@@ -58,7 +58,6 @@ export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, L
       read.events.listByDossier(dossier.id),
       read.signing.signaturesOf(dossier.id),
     ]);
-    const keys = this.uow.acrossCommunes;
     return {
       code: dossier.code,
       procedureName: procedure.name,
@@ -73,16 +72,13 @@ export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, L
         return description ? [{ at: e.occurredAt.toISOString(), description }] : [];
       }),
       signatures: await Promise.all(
-        signatures.map(async (s) => {
-          const key = await keys.publicSigningKey(s.keyId);
-          return {
-            signedBy: s.signedBy,
-            signedAt: s.signedAt.toISOString(),
-            documentSha256: s.documentSha256,
-            valid: key ? verifyStatement(key.publicKey, s.payload, s.signature) : false,
-            verificationUrl: verificationPath(s.verificationToken),
-          };
-        }),
+        signatures.map(async (s) => ({
+          signedBy: s.signedBy,
+          signedAt: s.signedAt.toISOString(),
+          documentSha256: s.documentSha256,
+          valid: (await checkStoredSignature(this.uow.acrossCommunes, s)).valid,
+          verificationUrl: verificationPath(s.verificationToken),
+        })),
       ),
     };
   }

@@ -3,7 +3,7 @@ import { ApiNotFoundResponse, ApiOperation, ApiProperty, ApiTags, ApiTooManyRequ
 import { IsBase64, IsString, Matches, MaxLength } from 'class-validator';
 import { NotFoundError } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
-import { VERIFICATION_TOKEN, verifyStatement } from '@motcua/workflow';
+import { checkStoredSignature, VERIFICATION_TOKEN, verifyStatement } from '@motcua/workflow';
 import { Public } from '../auth/actor';
 
 class VerifySignatureDto {
@@ -44,18 +44,18 @@ export class SignaturesController {
     const across = this.uow.acrossCommunes;
     const s = VERIFICATION_TOKEN.test(token) ? await across.signatureByToken(token) : null;
     if (!s) throw new NotFoundError(NO_SIGNATURE);
-    const key = await across.publicSigningKey(s.keyId);
+    const { valid, algorithm } = await checkStoredSignature(across, s);
     return {
       dossierCode: s.dossierCode,
       documentSha256: s.documentSha256,
       signedBy: s.signedBy,
       signedAt: s.signedAt,
-      algorithm: key?.algorithm ?? null,
+      algorithm,
       keyId: s.keyId,
       publicKeyUrl: `/api/public/signing-keys/${s.keyId}`,
       payload: s.payload,
       signature: s.signature,
-      valid: key ? verifyStatement(key.publicKey, s.payload, s.signature) : false,
+      valid,
     };
   }
 
