@@ -117,12 +117,32 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     this.workers.push(w);
   }
 
+  /**
+   * Stops in bounded time, Redis or not (issue 9). A graceful BullMQ close waits for Redis for ever
+   * when it is gone, and for running jobs however long they take: running jobs get
+   * a grace period (`JOB_GRACE_MS`) while Redis is up, none while it is down (they could not be acknowledged
+   * anyway). A job left running stays active in Redis under a lock nobody renews, and stall
+   * detection hands it to another worker; main.ts ends the process if the stop still overruns.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await this.relay?.stop();
-    await this.sweeper?.stop();
-    await this.deadlineSweeper?.stop();
-    await Promise.all(this.workers.map((w) => w.close()));
+    const JOB_GRACE_MS = 5_000;
+    const STEP_MS = 2_000;
+    /** Whether `work` settled within `ms`; never rejects. */
+    const within = (work: Promise<unknown>, ms: number): Promise<boolean> => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+      return Promise.race([work.then(() => true, () => true), late]).finally(() => clearTimeout(timer));
+    };
+    await within(Promise.all([this.relay?.stop(), this.sweeper?.stop(), this.deadlineSweeper?.stop()]), STEP_MS);
+    const redisUp = this.connections.every((c) => c.status === 'ready');
+    const closed = await within(Promise.all(this.workers.map((w) => w.close(!redisUp))), redisUp ? JOB_GRACE_MS : STEP_MS);
+    if (!redisUp || !closed) {
+      this.logger.warn(
+        `${redisUp ? `jobs still running after ${JOB_GRACE_MS} ms` : 'Redis unreachable'}: stopping the consumers without them; ` +
+          'unfinished job(s) left to be retried (stall detection)',
+      );
+    }
     for (const c of this.connections) c.disconnect();
-    await this.queues?.close();
+    await within(this.queues?.close() ?? Promise.resolve(), STEP_MS);
   }
 }
