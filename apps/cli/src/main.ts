@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
@@ -9,14 +8,15 @@ import { DEFAULT_CALENDAR_OVERRIDES } from '@motcua/domain';
 import { dataSourceOptions, runMigrations, seed, UnitOfWork } from '@motcua/persistence';
 import { AccountError, createUser, readPassword } from './accounts';
 import { ensureDatabase } from './database';
+import { Supervisor } from './supervisor';
 
 const USAGE = `usage: motcua <command> [options]
   migrate            create the database if missing and apply pending migrations
   seed [--demo]      migrate, then load the procedure catalog, the communes and the official
                      calendar; --demo also creates the demo accounts (published password; refused
                      under NODE_ENV=production)
-  start [--demo]     migrate, seed, then run api + worker (all units) + portal-stub until stopped
-                     (npm start passes --demo)
+  start [--demo]     migrate, seed, then run api + worker (all units) + portal-stub until stopped,
+                     restarting any that crashes (npm start passes --demo)
   create-user <username> --commune <code> --roles <role,...> [--units <unit,...>] [--name <full name>]
                      create an account; its password is read from the first line of stdin
   remove-demo-users  deactivate every demo account (a production API refuses to start beside them)
@@ -84,31 +84,20 @@ async function checkInvariants(url: string): Promise<number> {
   });
 }
 
-/** Runs the three processes; when one stops, stops the others and exits with its code. */
+/**
+ * Runs the three processes under a {@link Supervisor} (a crashed one is restarted with backoff)
+ * until SIGINT or SIGTERM, which stops them all.
+ */
 function startAll(): void {
   const dist = join(__dirname, '..', '..', '..', '..');
-  const apps = ['api', 'worker', 'portal-stub'];
-  const children: ChildProcess[] = [];
-  let stopping = false;
-  const stop = (code: number): void => {
-    if (stopping) return;
-    stopping = true;
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    setTimeout(() => process.exit(code), 5000).unref();
-    Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))))).then(() => process.exit(code));
-  };
-  for (const app of apps) {
-    const entry = join(dist, app, 'apps', app, 'src', 'main.js');
-    // Migrations already ran here; the children need not race each other for the lock.
-    const child = spawn(process.execPath, [entry], { stdio: 'inherit', env: { ...process.env, MIGRATIONS_RUN: 'false' } });
-    child.on('exit', (code, signal) => {
-      if (!stopping) console.error(`${app} exited (${signal ?? code}); stopping the others`);
-      stop(code ?? 1);
-    });
-    children.push(child);
-  }
-  process.on('SIGINT', () => stop(0));
-  process.on('SIGTERM', () => stop(0));
+  // Migrations already ran here; the children need not race each other for the lock.
+  const env = { ...process.env, MIGRATIONS_RUN: 'false' };
+  const supervisor = new Supervisor(
+    ['api', 'worker', 'portal-stub'].map((app) => ({ name: app, args: [join(dist, app, 'apps', app, 'src', 'main.js')], env })),
+  );
+  supervisor.start();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void supervisor.stop(0));
+  void supervisor.done.then((code) => process.exit(code));
 }
 
 async function main(): Promise<void> {
