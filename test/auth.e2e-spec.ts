@@ -3,7 +3,8 @@ import request from 'supertest';
 import { DEMO_PASSWORD } from '@motcua/catalog';
 import { startTestApi, type TestApi } from './support/api';
 import { eventually } from './support/apps';
-import { completeStep, expectStatus, getAs, postAs, receive } from './support/workflow';
+import { withWorker } from './support/in-process-worker';
+import { completeStep, expectStatus, getAs, inInbox, postAs, receive } from './support/workflow';
 
 /** Who may do what: logins, tokens, roles, and the commune and unit boundaries. */
 describe('authentication and access control', () => {
@@ -56,13 +57,8 @@ describe('authentication and access control', () => {
 
   it('lets an officer act only on steps of their own unit in their own commune; nothing changes on refusal', async () => {
     const d = await receive(api);
-    // No worker here: record the receipt as Tư pháp's consumer would.
-    await api.ds.query(`UPDATE handoffs SET received_at = now() WHERE dossier_id = $1`, [d.id]);
-    await api.ds.query(
-      `INSERT INTO work_items (commune_code, dossier_id, unit_kind, step_key, status, handoff_id)
-       SELECT commune_code, dossier_id, to_unit, step_key, 'pending', id FROM handoffs WHERE dossier_id = $1`,
-      [d.id],
-    );
+    // Tư pháp's consumer receives the hand-off and puts the step in its inbox.
+    await withWorker(api, () => inInbox(api.ds, d.id, 'xu-ly'));
     const events = async () => (await api.ds.query(`SELECT count(*)::int AS n FROM dossier_events WHERE dossier_id = $1`, [d.id]))[0].n;
     const before = await events();
     const otherUnit = await expectStatus(completeStep(api, d.id, 'xu-ly', {}, 'congan.26734'), 403);

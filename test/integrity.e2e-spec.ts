@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { IntegrityRepository } from '@motcua/persistence';
 import { startTestApi, type TestApi } from './support/api';
-import { receive } from './support/workflow';
+import { withWorker } from './support/in-process-worker';
+import { inInbox, receive } from './support/workflow';
 
 const run = promisify(execFile);
 
@@ -54,14 +55,8 @@ describe('integrity checks', () => {
   it('finds a dossier in progress that nothing will move on', async () => {
     expect(await new IntegrityRepository(api.ds.manager).strandedDossiers()).toEqual([]);
     const victim = dossiers[2];
-    // No worker runs here: its hand-off is on its way (unreceived), so it is not lost. Record the
-    // receipt as the unit's consumer would (hand-off received, step in the inbox), then drop the step.
-    await api.ds.query(`UPDATE handoffs SET received_at = now() WHERE dossier_id = $1`, [victim.id]);
-    await api.ds.query(
-      `INSERT INTO work_items (commune_code, dossier_id, unit_kind, step_key, status, handoff_id)
-       SELECT commune_code, dossier_id, to_unit, step_key, 'pending', id FROM handoffs WHERE dossier_id = $1`,
-      [victim.id],
-    );
+    // The unit's consumer receives the hand-off (the step is in the inbox); then the step is lost.
+    await withWorker(api, () => inInbox(api.ds, victim.id, 'xu-ly'));
     const check = await cli('check-invariants');
     expect(check.code).toBe(0);
     await api.ds.query(`DELETE FROM work_items WHERE dossier_id = $1`, [victim.id]);
