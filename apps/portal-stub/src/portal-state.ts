@@ -12,12 +12,32 @@ export interface PortalDossier {
   updates: number;
 }
 
-/** The stand-in portal's own state: sessions, dossiers and progress rows, fault plan. */
+/**
+ * One call of the integration service exactly as it arrived, before the fault plan or the
+ * portal's own dedupe (a repeated create refused, a repeated progress row replaced) had a say:
+ * what a test asserts "sent once" on. Names the dossiers and rows, never their personal data.
+ */
+export interface PortalCall {
+  readonly service: string;
+  readonly isUpdating: boolean;
+  /** `MaHoSo` of every item in `data`. */
+  readonly dossierCodes: string[];
+  /** `IdTienDo` of every progress item. */
+  readonly progressIds: string[];
+  /** The fault played on this call (`none` if it reached the portal's logic). */
+  readonly fault: FaultPlan['mode'];
+  /** The portal's answer; absent while unanswered (a `timeout` fault never answers). */
+  errorCode?: string;
+}
+
+/** The stand-in portal's own state: sessions, dossiers and progress rows, fault plan, call log. */
 @Injectable()
 export class PortalState {
   readonly sessions = new Set<string>();
   readonly dossiers = new Map<string, PortalDossier>();
   calls = 0;
+  /** Every integration call in arrival order (see {@link PortalCall}). */
+  readonly log: PortalCall[] = [];
   readonly faults = new FaultSwitch();
 
   newSession(): string {
@@ -39,6 +59,7 @@ export class PortalState {
     this.sessions.clear();
     this.dossiers.clear();
     this.calls = 0;
+    this.log.length = 0;
     this.faults.reset();
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { PortalState } from './portal-state';
+import type { FaultPlan } from './fault-plan';
+import { type PortalCall, PortalState } from './portal-state';
 
 interface IntegrationBody {
   session?: string;
@@ -32,11 +33,25 @@ export class PortalController {
   async integration(@Body() body: IntegrationBody): Promise<Record<string, unknown>> {
     this.state.calls += 1;
     const fault = this.state.takeFault();
+    const items = Array.isArray(body.data) ? body.data : [];
+    const call: PortalCall = {
+      service: String(body.service),
+      isUpdating: body.isUpdating === true || body.isUpdating === 'True',
+      dossierCodes: items.map((i) => String(i?.MaHoSo)),
+      progressIds: body.service === 'CapNhatTienDoHoSoMC' ? items.map((i) => String(i?.IdTienDo)) : [],
+      fault: fault.mode,
+    };
+    this.state.log.push(call);
+    const reply = await this.answer(body, items, fault);
+    call.errorCode = String(reply.error_code);
+    return reply;
+  }
+
+  private async answer(body: IntegrationBody, items: Record<string, unknown>[], fault: FaultPlan): Promise<Record<string, unknown>> {
     if (fault.mode === 'timeout') await new Promise(() => undefined);
     if (fault.mode === 'slow') await sleep(fault.delayMs ?? 2000);
     if (fault.mode === 'fail') return { error_code: '-1', message: 'Lỗi hệ thống Cổng DVCQG (giả lập)' };
     if (!body.session || !this.state.sessions.has(body.session)) return { error_code: '-2', message: 'Phiên làm việc không hợp lệ' };
-    const items = Array.isArray(body.data) ? body.data : [];
     switch (body.service) {
       case 'DongBoHoSoMC':
         return this.syncDossiers(items, body.isUpdating === true || body.isUpdating === 'True');

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put, Query } from '@nestjs/common';
 import { BhxhState } from './bhxh-state';
 import { type FaultPlan, type FaultSwitch, parseFaultPlan, parseSystem, type StubSystem } from './fault-plan';
 import { PaymentState } from './payment-state';
 import { PopulationState } from './population-state';
-import { PortalState } from './portal-state';
+import { type PortalCall, PortalState } from './portal-state';
 
 /** Test and operator controls of the stubs: inspect state, inject faults per system, reset. */
 @Controller('stub')
@@ -20,6 +20,15 @@ export class StubControlController {
     const d = this.portal.dossiers.get(code);
     if (!d) throw new NotFoundException(`no dossier ${code}`);
     return d;
+  }
+
+  /**
+   * The portal's integration calls as they arrived (before faults and dedupe), in order; with
+   * `?dossier=<code>` only the calls naming that dossier.
+   */
+  @Get('portal/calls')
+  portalCalls(@Query('dossier') dossier?: string): PortalCall[] {
+    return dossier === undefined ? this.portal.log : this.portal.log.filter((c) => c.dossierCodes.includes(dossier));
   }
 
   @Get('stats')
