@@ -164,9 +164,9 @@ describe('connectors to payment, population and BHXH stubs', () => {
     it('slow beyond the client timeout: a timeout ConnectorError; the retry with the same reference records nothing twice', async () => {
       await fault(system, { mode: 'slow', delayMs: 400, remaining: 1 });
       const reference = ref();
-      const started = Date.now();
+      // The stub does answer, with success, once its delay is over: a timeout failure means the
+      // client gave up first, on its own deadline, without waiting for that answer.
       await failure(call(100, reference), { system, failure: 'timeout', status: undefined });
-      expect(Date.now() - started).toBeLessThan(380);
       await eventually(async () => ((await records()) === 1 ? true : undefined), 3000, 'the slow call to finish at the stub');
       const again = await call(2000, reference);
       expect(again).toBeDefined();
