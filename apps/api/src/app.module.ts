@@ -19,6 +19,7 @@ import { TokenStates } from './auth/token-states';
 import { CatalogController } from './catalog/catalog.controller';
 import { RateLimits } from './common/rate-limits';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { StuckController } from './stuck/stuck.controller';
 import { DossierController } from './dossiers/dossier.controller';
 import { HealthController } from './health/health.controller';
 import { RedisHealthIndicator } from './health/redis.health';
@@ -100,6 +101,7 @@ export class ApiModule implements NestModule {
         CatalogController,
         IndicatorsController,
         DeadLettersController,
+        StuckController,
         HealthController,
       ],
       providers: [

@@ -22,8 +22,10 @@ const USAGE = `usage: motcua <command> [options]
   remove-demo-users  deactivate every demo account (a production API refuses to start beside them)
   verify-chain       check the hash chain of every dossier's event log; names the first broken
                      link of each broken chain (exit 1 if any)
-  check-invariants   list dossiers in progress with no step in an inbox and no hand-off on its
-                     way, i.e. lost (exit 1 if any)`;
+  check-invariants   list lost and stuck work (dossiers in progress that nothing will move on,
+                     hand-offs given up, automatic steps not completed, dead outbox rows, states
+                     that disagree with the event log) and check the conservation identity
+                     (exit 1 if anything is wrong)`;
 
 async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<T>): Promise<T> {
   const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
@@ -75,12 +77,24 @@ async function verifyChains(url: string): Promise<number> {
   });
 }
 
-async function checkInvariants(url: string): Promise<number> {
-  return withDataSource(url, async (ds) => {
-    const violations = await new UnitOfWork(ds).acrossCommunes.integrity.strandedDossiers();
-    for (const v of violations) console.log(`LOST ${v.dossierCode}: ${v.rule}`);
-    console.log(`${violations.length} dossier(s) break the invariants`);
-    return violations.length > 0 ? 1 : 0;
+/**
+ * Prints every invariant violation and the conservation identity; resolves to the exit code.
+ * An automatic step counts as stalled once it waited `HANDOFF_RESEND_AFTER_MS` since its last drive.
+ */
+async function checkInvariants(env: Env): Promise<number> {
+  return withDataSource(env.DATABASE_URL, async (ds) => {
+    const integrity = new UnitOfWork(ds).acrossCommunes.integrity;
+    const violations = await integrity.violations(env.HANDOFF_RESEND_AFTER_MS);
+    for (const v of violations) console.log(`${v.rule === 'in_progress_without_pending_work' ? 'LOST' : 'STUCK'} ${v.dossierCode} ${v.rule}: ${v.detail}`);
+    const c = await integrity.conservation();
+    const s = c.byState;
+    console.log(
+      `conservation: received ${c.received} = not yet handed on ${s.received} + in progress ${s.in_progress} + waiting for supplement ${s.waiting_supplement}` +
+        ` + resolved ${s.result_ready + s.returned} (returned ${s.returned}) + rejected ${s.rejected_after_appraisal} + withdrawn ${s.withdrawn}` +
+        (c.unaccounted !== 0 ? `; UNACCOUNTED ${c.unaccounted}` : ''),
+    );
+    console.log(`${violations.length} violation(s) of the invariants`);
+    return violations.length > 0 || c.unaccounted !== 0 ? 1 : 0;
   });
 }
 
@@ -137,7 +151,7 @@ async function main(): Promise<void> {
       process.exitCode = await verifyChains(env.DATABASE_URL);
       break;
     case 'check-invariants':
-      process.exitCode = await checkInvariants(env.DATABASE_URL);
+      process.exitCode = await checkInvariants(env);
       break;
     default:
       console.error(USAGE);

@@ -6,12 +6,12 @@ import { DataSource } from 'typeorm';
 import { BhxhClient, PaymentClient, PopulationClient } from '@motcua/connectors';
 import { Env, scrubbedError } from '@motcua/config';
 import { isUnitKind, UNIT_KINDS, type UnitKind } from '@motcua/domain';
-import { consumerConnection, OutboxRelay, producerConnection, type QueueName, QueueRegistry } from '@motcua/messaging';
+import { consumerConnection, DEFAULT_RELAY_OPTIONS, OutboxRelay, producerConnection, type QueueName, QueueRegistry } from '@motcua/messaging';
 import { UnitOfWork } from '@motcua/persistence';
 import { Clock, ReferenceCache } from '@motcua/workflow';
 import { DeadlineProcessor } from './deadlines/deadline.processor';
 import { DeadlineSweeper } from './deadlines/deadline-sweeper';
-import { HandoffSweeper } from './handoff-sweeper';
+import { RecoverySweeper } from './recovery-sweeper';
 import { PortalClient } from './portal/portal-client';
 import { PortalSyncProcessor } from './portal/portal-sync.processor';
 import { AutomaticSteps } from './units/automatic-steps';
@@ -42,7 +42,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   /** Connections handed to BullMQ workers; BullMQ does not close connections it was given. */
   private readonly connections: Redis[] = [];
   private relay?: OutboxRelay;
-  private sweeper?: HandoffSweeper;
+  private sweeper?: RecoverySweeper;
   private deadlineSweeper?: DeadlineSweeper;
   private queues?: QueueRegistry;
 
@@ -61,9 +61,13 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       attempts: this.env.JOB_ATTEMPTS,
       backoffMs: this.env.JOB_BACKOFF_MS,
     });
-    this.relay = new OutboxRelay(this.ds, this.queues, this.env.DATABASE_URL);
+    this.relay = new OutboxRelay(this.ds, this.queues, this.env.DATABASE_URL, {
+      ...DEFAULT_RELAY_OPTIONS,
+      maxAttempts: this.env.OUTBOX_MAX_ATTEMPTS,
+      backoffMs: this.env.OUTBOX_BACKOFF_MS,
+    });
     await this.relay.start();
-    this.sweeper = new HandoffSweeper(this.uow, this.env.HANDOFF_RESEND_AFTER_MS);
+    this.sweeper = new RecoverySweeper(this.uow, { resendAfterMs: this.env.HANDOFF_RESEND_AFTER_MS, outboxRetentionMs: this.env.OUTBOX_RETENTION_MS });
     this.sweeper.start();
     this.deadlineSweeper = new DeadlineSweeper(this.uow, this.commands, this.clock, this.env.DEADLINE_SWEEP_MS);
     this.deadlineSweeper.start();

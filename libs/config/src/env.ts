@@ -183,6 +183,25 @@ export class Env {
   @Min(100)
   HANDOFF_RESEND_AFTER_MS = 300_000;
 
+  /** Sent outbox rows are purged this long after they were sent (default 7 days). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(60_000)
+  OUTBOX_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+  /** Tries of an outbox row Redis refuses (while it answers) before the row is marked dead. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OUTBOX_MAX_ATTEMPTS = 10;
+
+  /** First retry delay of a refused outbox row; doubles per attempt, at most an hour. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  OUTBOX_BACKOFF_MS = 1000;
+
   /** Benchmark only: complete every non-automatic step as soon as it is received. */
   @IsIn(['true', 'false'])
   AUTO_OFFICER = 'false';

@@ -3,14 +3,24 @@ import Redis, { type RedisOptions } from 'ioredis';
 import { type QueueName } from './queues';
 
 /**
+ * How long BullMQ remembers a completed job, and so drops a re-add of its job id: 24 hours, or
+ * the last 100,000 completed jobs of the queue, whichever is shorter (BullMQ trims by both on
+ * each completion). At the bench's 100 hand-offs/s on one queue the count bound is reached after
+ * about 17 minutes. The relay re-adds a row only after a crash between its add and its "sent",
+ * within a claim lease (30 s); so the window covers it with room to spare, and beyond it the
+ * consumers are idempotent anyway (a second delivery of a hand-off changes nothing).
+ */
+export const DEDUPE_WINDOW = { age: 24 * 3600, count: 100_000 } as const;
+
+/**
  * Retries with exponential backoff; a job that exhausts them stays in the queue's failed set,
- * which is the dead-letter list (visible and replayable). Completed jobs are kept for a day so a
- * relay re-send of the same jobId (after a crash between add and commit) is a no-op.
+ * which is the dead-letter list (visible and replayable, never trimmed). Completed jobs are kept
+ * for the {@link DEDUPE_WINDOW}.
  */
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  removeOnComplete: { ...DEDUPE_WINDOW },
   removeOnFail: false,
 };
 
@@ -32,6 +42,8 @@ export function consumerConnection(url: string): Redis {
 export interface RetryPolicy {
   readonly attempts: number;
   readonly backoffMs: number;
+  /** Completed jobs kept (and re-adds of their ids dropped); {@link DEDUPE_WINDOW} unless a test says otherwise. */
+  readonly dedupeWindow?: { readonly age: number; readonly count: number };
 }
 
 /** One Queue per name, sharing one producer connection, which the registry owns and closes. */
@@ -45,7 +57,12 @@ export class QueueRegistry {
     retry?: RetryPolicy,
   ) {
     this.jobOptions = retry
-      ? { ...DEFAULT_JOB_OPTIONS, attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs } }
+      ? {
+          ...DEFAULT_JOB_OPTIONS,
+          attempts: retry.attempts,
+          backoff: { type: 'exponential', delay: retry.backoffMs },
+          removeOnComplete: { ...(retry.dedupeWindow ?? DEDUPE_WINDOW) },
+        }
       : DEFAULT_JOB_OPTIONS;
   }
 
@@ -69,6 +86,15 @@ export class QueueRegistry {
         resolve();
       });
     });
+  }
+
+  /** Does Redis answer right now? (Tells an outage from a refusal of one command.) */
+  async answers(): Promise<boolean> {
+    try {
+      return (await this.connection.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
   }
 
   /** Nest lifecycle hook, for processes that provide the registry through a module. */

@@ -12,6 +12,11 @@ export type QueueName = UnitKind | ConnectorQueue;
 
 export const ALL_QUEUES: readonly QueueName[] = [...UNIT_KINDS, ...CONNECTOR_QUEUES];
 
+/** Is this a queue some consumer reads? (An outbox row naming another is refused, never lost in Redis.) */
+export function isQueueName(value: string): value is QueueName {
+  return (ALL_QUEUES as readonly string[]).includes(value);
+}
+
 export enum JobName {
   /** Push a dossier's new status to the national portal (DongBoHoSoMC / CapNhatTienDoHoSoMC). */
   PortalSync = 'portal-sync',

@@ -42,16 +42,29 @@ export class AcrossCommunes {
   /**
    * Deadlines passed that nothing acted on yet (the sweep behind the delayed jobs): dossiers
    * still processing past their due date and not marked overdue, and supplement requests past
-   * the citizen's deadline. Partial indexes keep this cheap at any volume.
+   * the citizen's deadline. Each is claimed for `leaseMs` in the same statement, so sweeps of N
+   * workers check it once; a claim left by a worker that died runs out and the next sweep takes
+   * it. Partial indexes keep this cheap at any volume.
    */
-  async passedDeadlines(now: Date, limit: number): Promise<PassedDeadline[]> {
+  async claimPassedDeadlines(now: Date, limit: number, leaseMs: number, claimedBy: string): Promise<PassedDeadline[]> {
     return (await this.m.query(
-      `(SELECT id, commune_code AS "communeCode", 'dossier-due' AS kind, due_at AS "dueAt" FROM dossiers
-         WHERE overdue_at IS NULL AND state IN ('received', 'in_progress') AND due_at <= $1 ORDER BY due_at LIMIT $2)
-       UNION ALL
-       (SELECT id, commune_code, 'supplement-due', supplement_due_at FROM dossiers
-         WHERE state = 'waiting_supplement' AND supplement_due_at <= $1 ORDER BY supplement_due_at LIMIT $2)`,
-      [now, limit],
+      `WITH due AS (
+         (SELECT id, commune_code, 'dossier-due' AS kind, due_at FROM dossiers
+           WHERE overdue_at IS NULL AND state IN ('received', 'in_progress') AND due_at <= $1 ORDER BY due_at LIMIT $2)
+         UNION ALL
+         (SELECT id, commune_code, 'supplement-due', supplement_due_at FROM dossiers
+           WHERE state = 'waiting_supplement' AND supplement_due_at <= $1 ORDER BY supplement_due_at LIMIT $2)
+       ), claimed AS (
+         INSERT INTO deadline_claims (dossier_id, kind, due_at, claimed_until, claimed_by)
+         SELECT id, kind, due_at, now() + make_interval(secs => $3 / 1000.0), $4 FROM due
+         ON CONFLICT (dossier_id, kind, due_at) DO UPDATE SET claimed_until = EXCLUDED.claimed_until, claimed_by = EXCLUDED.claimed_by
+           WHERE deadline_claims.claimed_until < now()
+         RETURNING dossier_id, kind, due_at
+       )
+       SELECT d.id, d.commune_code AS "communeCode", d.kind, d.due_at AS "dueAt"
+         FROM due d JOIN claimed c ON c.dossier_id = d.id AND c.kind = d.kind AND c.due_at = d.due_at
+        ORDER BY d.due_at`,
+      [now, limit, leaseMs, claimedBy],
     )) as PassedDeadline[];
   }
 
@@ -67,7 +80,7 @@ export class AcrossCommunes {
           WHERE h.channel = 'electronic' AND h.received_at IS NULL
             AND h.sent_at < now() - make_interval(secs => $1 / 1000.0)
             AND (h.resent_at IS NULL OR h.resent_at < now() - make_interval(secs => $1 / 1000.0))
-            AND h.resend_count < $2
+            AND h.resend_count < $2 AND h.given_up_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL AND o.job_name = 'handoff'
                                                      AND o.payload->>'handoffId' = h.id::text)
           ORDER BY h.sent_at LIMIT $3
@@ -84,6 +97,72 @@ export class AcrossCommunes {
       [olderThanMs, maxResends, limit],
     )) as unknown[];
     return rows.length;
+  }
+
+  /**
+   * Electronic hand-offs still unreceived `olderThanMs` after their last re-send, with every
+   * re-send spent: marked given up, so they leave the sweeper and wait on the operators' list
+   * of stuck work (and `check-invariants`). Returns what was given up, to log.
+   */
+  async giveUpHandoffs(olderThanMs: number, maxResends: number): Promise<{ id: string; dossierId: string; toUnit: string }[]> {
+    return (await this.m.query(
+      `WITH spent AS (
+         SELECT id FROM handoffs
+          WHERE channel = 'electronic' AND received_at IS NULL AND given_up_at IS NULL AND resend_count >= $2
+            AND resent_at < now() - make_interval(secs => $1 / 1000.0)
+          FOR UPDATE SKIP LOCKED)
+       UPDATE handoffs h SET given_up_at = now() FROM spent WHERE h.id = spent.id
+       RETURNING h.id, h.dossier_id AS "dossierId", h.to_unit AS "toUnit"`,
+      [olderThanMs, maxResends],
+    ).then((r: [unknown[], number]) => r[0])) as { id: string; dossierId: string; toUnit: string }[];
+  }
+
+  /**
+   * Re-drives received automatic steps (BHXH card, fee, identity check) that have not completed
+   * `olderThanMs` after their receipt or last re-drive — their job lost with a Redis that lost its
+   * data, or a worker killed between the receipt and the step. Sends the hand-off's job again
+   * (the consumer finds the receipt recorded and runs the step; outside calls are idempotent on
+   * the hand-off id), at most `maxRedrives` times; after that the step waits on the list of stuck
+   * work for a supervisor.
+   */
+  async redriveAutomaticSteps(olderThanMs: number, maxRedrives: number, limit = 500): Promise<number> {
+    const rows = (await this.m.query(
+      `WITH stale AS (
+         SELECT w.id FROM work_items w JOIN dossiers d ON d.id = w.dossier_id
+          WHERE w.automatic IS NOT NULL AND w.status = 'pending' AND w.handoff_id IS NOT NULL
+            AND d.state IN ('in_progress', 'waiting_supplement')
+            AND COALESCE(w.redriven_at, w.created_at) < now() - make_interval(secs => $1 / 1000.0)
+            AND w.redrive_count < $2
+            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL AND o.dead_at IS NULL AND o.job_name = 'handoff'
+                                                     AND o.payload->>'handoffId' = w.handoff_id::text)
+          ORDER BY w.created_at LIMIT $3
+          FOR UPDATE OF w SKIP LOCKED
+       ), marked AS (
+         UPDATE work_items w SET redriven_at = now(), redrive_count = w.redrive_count + 1
+           FROM stale WHERE w.id = stale.id
+         RETURNING w.commune_code, w.dossier_id, w.handoff_id, w.unit_kind
+       )
+       INSERT INTO outbox (commune_code, queue, job_name, payload)
+       SELECT commune_code, unit_kind, 'handoff', jsonb_build_object('handoffId', handoff_id, 'dossierId', dossier_id, 'communeCode', commune_code)
+         FROM marked
+       RETURNING id`,
+      [olderThanMs, maxRedrives, limit],
+    )) as unknown[];
+    return rows.length;
+  }
+
+  /** Deletes sent outbox rows older than the retention, and deadline claims long run out. */
+  async purgeSent(retentionMs: number, limit = 5000): Promise<number> {
+    const [, n] = (await this.m.query(
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < now() - make_interval(secs => $1 / 1000.0) LIMIT $2)`,
+      [retentionMs, limit],
+    )) as [unknown, number];
+    await this.m.query(
+      `DELETE FROM deadline_claims WHERE (dossier_id, kind, due_at) IN
+         (SELECT dossier_id, kind, due_at FROM deadline_claims WHERE claimed_until < now() - make_interval(secs => $1 / 1000.0) LIMIT $2)`,
+      [retentionMs, limit],
+    );
+    return n;
   }
 
   /** Sign-in: usernames are unique across the deployment, and the account names its commune. */

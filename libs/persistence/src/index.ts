@@ -20,3 +20,4 @@ export * from './tenancy';
 export * from './across-communes';
 export * from './request-audit';
 export * from './failpoints';
+export * from './repositories/stuck-work.repository';

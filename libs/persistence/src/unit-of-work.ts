@@ -8,6 +8,7 @@ import { DossierRepository } from './repositories/dossier.repository';
 import { IndicatorRepository } from './repositories/indicator.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { ReferenceRepository } from './repositories/reference.repository';
+import { StuckWorkRepository } from './repositories/stuck-work.repository';
 import { SequenceRepository } from './repositories/sequence.repository';
 import { SigningRepository } from './repositories/signing.repository';
 import { UserRepository } from './repositories/user.repository';
@@ -30,6 +31,7 @@ export class TransactionScope {
   readonly casework: CaseworkRepository;
   readonly signing: SigningRepository;
   readonly audit: AuditRepository;
+  readonly stuck: StuckWorkRepository;
   readonly reference: ReferenceRepository;
 
   constructor(
@@ -46,6 +48,7 @@ export class TransactionScope {
     this.casework = new CaseworkRepository(m, communeCode);
     this.signing = new SigningRepository(m, communeCode);
     this.audit = new AuditRepository(m, communeCode);
+    this.stuck = new StuckWorkRepository(m, communeCode);
     this.reference = new ReferenceRepository(m);
   }
 

@@ -147,5 +147,6 @@ export async function applyReceipt(ctx: RoutingContext, handoff: HandoffEntity, 
     stepKey: handoff.stepKey,
     handoffId: handoff.id,
     dueAt: handoff.stepDueAt,
+    automatic: findStep(ctx.procedure, handoff.stepKey)?.automatic ?? null,
   });
 }

@@ -108,6 +108,7 @@ export class ReceiveDossierHandler implements ICommandHandler<ReceiveDossierComm
         countedFrom,
         dueAt,
         originalDueAt: dueAt,
+        appointmentAt: dueAt,
         bookNumber: year,
         bookEntry,
       };

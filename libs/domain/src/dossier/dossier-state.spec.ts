@@ -69,9 +69,9 @@ describe('dossier state machine', () => {
       [
         'submitted:accept', 'submitted:refuse', 'submitted:withdraw',
         'received:startProcessing', 'received:markResultReady', 'received:rejectAfterAppraisal', 'received:withdraw',
-        'in_progress:completeStep', 'in_progress:requestSupplement', 'in_progress:markResultReady',
+        'in_progress:completeStep', 'in_progress:completeAutomaticStep', 'in_progress:requestSupplement', 'in_progress:markResultReady',
         'in_progress:rejectAfterAppraisal', 'in_progress:withdraw',
-        'waiting_supplement:receiveSupplement', 'waiting_supplement:rejectAfterAppraisal', 'waiting_supplement:withdraw',
+        'waiting_supplement:receiveSupplement', 'waiting_supplement:completeAutomaticStep', 'waiting_supplement:rejectAfterAppraisal', 'waiting_supplement:withdraw',
         'result_ready:returnResult',
       ].sort(),
     );

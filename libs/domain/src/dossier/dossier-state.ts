@@ -21,6 +21,7 @@ export const DOSSIER_ACTIONS = [
   'refuse',
   'startProcessing',
   'completeStep',
+  'completeAutomaticStep',
   'requestSupplement',
   'receiveSupplement',
   'markResultReady',
@@ -34,6 +35,9 @@ export type DossierAction = (typeof DOSSIER_ACTIONS)[number];
 /**
  * The transition table. A missing entry is an illegal transition. `completeStep` keeps the
  * dossier in progress (a step finished and the dossier moves to the next unit).
+ * `completeAutomaticStep` is an outside agency's answer (a BHXH card issued) on one branch of a
+ * fork: it is recorded while another branch waits for the citizen's supplement too, and the
+ * dossier stays paused (the join waits for the open branch anyway).
  */
 const TRANSITIONS: Readonly<Record<DossierState, Partial<Record<DossierAction, DossierState>>>> = {
   submitted: { accept: 'received', refuse: 'refused_at_receipt', withdraw: 'withdrawn' },
@@ -45,6 +49,7 @@ const TRANSITIONS: Readonly<Record<DossierState, Partial<Record<DossierAction, D
   },
   in_progress: {
     completeStep: 'in_progress',
+    completeAutomaticStep: 'in_progress',
     requestSupplement: 'waiting_supplement',
     markResultReady: 'result_ready',
     rejectAfterAppraisal: 'rejected_after_appraisal',
@@ -52,6 +57,7 @@ const TRANSITIONS: Readonly<Record<DossierState, Partial<Record<DossierAction, D
   },
   waiting_supplement: {
     receiveSupplement: 'in_progress',
+    completeAutomaticStep: 'waiting_supplement',
     rejectAfterAppraisal: 'rejected_after_appraisal',
     withdraw: 'withdrawn',
   },
@@ -84,6 +90,7 @@ const ACTION_LABELS: Readonly<Record<DossierAction, string>> = {
   refuse: 'từ chối tiếp nhận',
   startProcessing: 'chuyển xử lý',
   completeStep: 'hoàn thành bước xử lý',
+  completeAutomaticStep: 'ghi nhận kết quả bước xử lý tự động',
   requestSupplement: 'yêu cầu bổ sung',
   receiveSupplement: 'nhận hồ sơ bổ sung',
   markResultReady: 'chuyển kết quả về Bộ phận Một cửa',

@@ -38,7 +38,9 @@ export class DossierEntity {
   /** When the legal time starts counting (online dossiers outside office hours: next period). */
   @Column({ name: 'counted_from', type: 'timestamptz' }) countedFrom: Date;
   @Column({ name: 'due_at', type: 'timestamptz' }) dueAt: Date;
-  /** The first appointment; the on-time judgement keeps it (DOMAIN.md decision 5). */
+  /** Ngày hẹn trả on the receipt slip (Mẫu 01) as printed at intake: never moved; every form quotes it as the original appointment. */
+  @Column({ name: 'appointment_at', type: 'timestamptz' }) appointmentAt: Date;
+  /** The first appointment moved only by the citizen's supplement time: the on-time judgement keeps it (DOMAIN.md decision 5). */
   @Column({ name: 'original_due_at', type: 'timestamptz' }) originalDueAt: Date;
   /** When the dossier passed its due date unfinished (Quá hạn); escalated to supervisors then. */
   @Column({ name: 'overdue_at', type: 'timestamptz', nullable: true }) overdueAt?: Date | null;

@@ -15,6 +15,11 @@ export class WorkItemEntity {
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt: Date | null;
   @Column({ name: 'taken_at', type: 'timestamptz', nullable: true }) takenAt?: Date | null;
+  /** The automatic step's kind (the system completes it by calling an outside agency); null for people's steps. */
+  @Column({ type: 'varchar', length: 32, nullable: true }) automatic?: string | null;
+  /** How often the recovery sweeper drove the automatic step again. */
+  @Column({ name: 'redrive_count', type: 'int', default: 0 }) redriveCount?: number;
+  @Column({ name: 'redriven_at', type: 'timestamptz', nullable: true }) redrivenAt?: Date | null;
 }
 
 /** Bàn giao hồ sơ — one hand-off of a dossier from one unit to another. */
@@ -35,6 +40,8 @@ export class HandoffEntity {
   @Column({ name: 'received_by', type: 'text', nullable: true }) receivedBy: string | null;
   @Column({ name: 'resent_at', type: 'timestamptz', nullable: true }) resentAt?: Date | null;
   @Column({ name: 'resend_count', type: 'int', default: 0 }) resendCount?: number;
+  /** Still unreceived after every re-send: listed as stuck work for an operator. */
+  @Column({ name: 'given_up_at', type: 'timestamptz', nullable: true }) givenUpAt?: Date | null;
 }
 
 /** A message waiting to be relayed to BullMQ; its id becomes the job id. */
@@ -51,4 +58,8 @@ export class OutboxEntity {
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
   /** Not before: the relay adds the job delayed until then (deadline reminders). */
   @Column({ name: 'run_at', type: 'timestamptz', nullable: true }) runAt?: Date | null;
+  /** Not before: a refused row's next attempt, or the end of a relay's claim on it. */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true }) nextAttemptAt?: Date | null;
+  /** Refused on every attempt: waits for an operator (`GET /api/stuck`). */
+  @Column({ name: 'dead_at', type: 'timestamptz', nullable: true }) deadAt?: Date | null;
 }

@@ -49,6 +49,7 @@ const INSERT_COLUMNS: readonly [keyof NewDossier, string][] = [
   ['countedFrom', 'counted_from'],
   ['dueAt', 'due_at'],
   ['originalDueAt', 'original_due_at'],
+  ['appointmentAt', 'appointment_at'],
   ['bookNumber', 'book_number'],
   ['bookEntry', 'book_entry'],
 ];

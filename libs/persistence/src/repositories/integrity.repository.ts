@@ -6,12 +6,36 @@ export interface BrokenChain extends BrokenLink {
   readonly dossierCode: string;
 }
 
-/** A dossier that breaks an invariant of DESIGN.md §5. */
+/** The invariants `check-invariants` checks (DESIGN.md §5). */
+export type InvariantRule =
+  | 'in_progress_without_pending_work'
+  | 'handoff_not_received'
+  | 'automatic_step_stalled'
+  | 'outbox_dead'
+  | 'state_disagrees_with_log';
+
+/** A dossier (or an outbox row of none) that breaks an invariant. */
 export interface InvariantViolation {
   readonly dossierCode: string;
-  readonly rule: 'in_progress_without_pending_work';
+  readonly rule: InvariantRule;
   readonly detail: string;
 }
+
+/**
+ * The conservation identity over the whole database: every dossier the log says was received is
+ * in exactly one state, counted from the dossiers table —
+ * received = not yet handed on + in progress + waiting for supplement + resolved (result ready
+ * or returned) + rejected + withdrawn. `unaccounted` (received with no known after-receipt state,
+ * or a row without its receipt event) must be 0.
+ */
+export interface Conservation {
+  readonly received: number;
+  readonly byState: Readonly<Record<string, number>>;
+  readonly unaccounted: number;
+}
+
+/** The states a received dossier can be in; the right-hand side of the identity. */
+const AFTER_RECEIPT = ['received', 'in_progress', 'waiting_supplement', 'result_ready', 'returned', 'rejected_after_appraisal', 'withdrawn'];
 
 /**
  * Whole-database checks run by the operator's commands: the hash chain of every dossier's
@@ -52,7 +76,52 @@ export class IntegrityRepository {
     }
   }
 
-  /** Dossiers in progress with neither a step in an inbox nor a hand-off on its way: lost. */
+  /**
+   * Every invariant violation: dossiers in progress that nothing will move on (no step in an
+   * inbox, no hand-off unreceived), hand-offs given up after their re-sends (reported as such,
+   * not as lost as well), automatic steps not completed `automaticAfterMs` after their last drive,
+   * dead outbox rows, and dossiers whose state is not the one their event log ends in.
+   */
+  async violations(automaticAfterMs: number): Promise<InvariantViolation[]> {
+    const stranded = await this.strandedDossiers();
+    const givenUp = (await this.m.query(
+      `SELECT d.code, h.step_key, h.to_unit, h.resend_count FROM handoffs h JOIN dossiers d ON d.id = h.dossier_id
+        WHERE h.given_up_at IS NOT NULL AND h.received_at IS NULL ORDER BY d.code, h.step_key`,
+    )) as { code: string; step_key: string; to_unit: string; resend_count: number }[];
+    const stalled = (await this.m.query(
+      `SELECT d.code, w.step_key, w.automatic, w.redrive_count FROM work_items w JOIN dossiers d ON d.id = w.dossier_id
+        WHERE w.automatic IS NOT NULL AND w.status = 'pending' AND d.state IN ('in_progress', 'waiting_supplement')
+          AND COALESCE(w.redriven_at, w.created_at) < now() - make_interval(secs => $1 / 1000.0)
+        ORDER BY d.code, w.step_key`,
+      [automaticAfterMs],
+    )) as { code: string; step_key: string; automatic: string; redrive_count: number }[];
+    const dead = (await this.m.query(
+      `SELECT o.id::text AS id, d.code, o.queue, o.job_name, o.attempts, o.last_error FROM outbox o
+         LEFT JOIN dossiers d ON d.id::text = o.payload->>'dossierId'
+        WHERE o.dead_at IS NOT NULL ORDER BY o.id`,
+    )) as { id: string; code: string | null; queue: string; job_name: string; attempts: number; last_error: string | null }[];
+    return [
+      ...stranded,
+      ...givenUp.map((r) => ({
+        dossierCode: r.code,
+        rule: 'handoff_not_received' as const,
+        detail: `lượt chuyển bước ${r.step_key} đến ${r.to_unit} chưa được tiếp nhận sau ${r.resend_count} lần gửi lại`,
+      })),
+      ...stalled.map((r) => ({
+        dossierCode: r.code,
+        rule: 'automatic_step_stalled' as const,
+        detail: `bước tự động ${r.step_key} (${r.automatic}) đã tiếp nhận nhưng chưa hoàn thành (${r.redrive_count} lần chạy lại)`,
+      })),
+      ...dead.map((r) => ({
+        dossierCode: r.code ?? '-',
+        rule: 'outbox_dead' as const,
+        detail: `tin outbox ${r.id} (${r.queue}/${r.job_name}) bị từ chối ${r.attempts} lần: ${r.last_error ?? ''}`,
+      })),
+      ...(await this.statesAgainstLog()),
+    ];
+  }
+
+  /** Dossiers in progress with neither a step in an inbox nor a hand-off unreceived: lost. */
   async strandedDossiers(): Promise<InvariantViolation[]> {
     const rows = (await this.m.query(
       `SELECT d.code FROM dossiers d
@@ -66,5 +135,53 @@ export class IntegrityRepository {
       rule: 'in_progress_without_pending_work' as const,
       detail: 'đang xử lý nhưng không có bước chờ xử lý và không có lượt chuyển đang đi',
     }));
+  }
+
+  /**
+   * Dossiers whose state column is not the state their event log ends in: the state of the last
+   * event that records one, where the intake's `received` became `in_progress` with the first
+   * HandoffSent (the desk forwards at once, and that move records no state of its own).
+   */
+  private async statesAgainstLog(batchSize = 1000): Promise<InvariantViolation[]> {
+    const out: InvariantViolation[] = [];
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = (await this.m.query(
+        `SELECT d.id, d.code, d.state,
+                CASE WHEN s.state = 'received' AND EXISTS (SELECT 1 FROM dossier_events h WHERE h.dossier_id = d.id AND h.type = 'HandoffSent' AND h.seq > s.seq)
+                     THEN 'in_progress' ELSE s.state END AS logged
+           FROM dossiers d
+           LEFT JOIN LATERAL (SELECT e.seq, e.payload->>'state' AS state FROM dossier_events e
+                               WHERE e.dossier_id = d.id AND e.payload ? 'state' ORDER BY e.seq DESC LIMIT 1) s ON true
+          WHERE d.id > $1 ORDER BY d.id LIMIT $2`,
+        [after, batchSize],
+      )) as { id: string; code: string; state: string; logged: string | null }[];
+      if (rows.length === 0) return out;
+      for (const r of rows) {
+        if (r.logged !== r.state) {
+          out.push({ dossierCode: r.code, rule: 'state_disagrees_with_log', detail: `trạng thái ${r.state}, nhật ký ghi ${r.logged ?? '(không có)'}` });
+        }
+      }
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  /** The conservation identity (see {@link Conservation}). */
+  async conservation(): Promise<Conservation> {
+    const [{ received }] = (await this.m.query(
+      `SELECT count(DISTINCT dossier_id)::int AS received FROM dossier_events WHERE type = 'DossierReceived'`,
+    )) as { received: number }[];
+    const states = (await this.m.query(
+      `SELECT d.state, count(*)::int AS n FROM dossiers d
+        WHERE EXISTS (SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id AND e.type = 'DossierReceived')
+        GROUP BY d.state`,
+    )) as { state: string; n: number }[];
+    const byState: Record<string, number> = Object.fromEntries(AFTER_RECEIPT.map((s) => [s, 0]));
+    let accounted = 0;
+    for (const r of states) {
+      byState[r.state] = r.n;
+      if (AFTER_RECEIPT.includes(r.state)) accounted += r.n;
+    }
+    return { received, byState, unaccounted: received - accounted };
   }
 }

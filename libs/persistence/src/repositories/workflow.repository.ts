@@ -39,7 +39,7 @@ export interface InboxQuery {
 }
 
 /** A work item as the receipt writes it. */
-export type NewWorkItem = Pick<WorkItemEntity, 'dossierId' | 'unitKind' | 'stepKey' | 'handoffId' | 'dueAt'>;
+export type NewWorkItem = Pick<WorkItemEntity, 'dossierId' | 'unitKind' | 'stepKey' | 'handoffId' | 'dueAt'> & { readonly automatic: string | null };
 
 /** Hand-offs and work items of one commune: the current state of its dossiers' journeys between units. */
 export class WorkflowRepository extends CommuneRepository {
@@ -95,10 +95,10 @@ export class WorkflowRepository extends CommuneRepository {
   /** Inserts the work item; a repeated receipt of the same step is a no-op (ON CONFLICT). */
   async insertWorkItem(w: NewWorkItem): Promise<string | undefined> {
     const rows = await this.sql<{ id: string }[]>(
-      `INSERT INTO work_items (commune_code, dossier_id, unit_kind, step_key, status, handoff_id, due_at)
-       VALUES ($1, $2, $3, $4, 'pending', $5, $6)
+      `INSERT INTO work_items (commune_code, dossier_id, unit_kind, step_key, status, handoff_id, due_at, automatic)
+       VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7)
        ON CONFLICT (dossier_id, step_key) DO NOTHING RETURNING id`,
-      [w.dossierId, w.unitKind, w.stepKey, w.handoffId, w.dueAt],
+      [w.dossierId, w.unitKind, w.stepKey, w.handoffId, w.dueAt, w.automatic],
     );
     return rows[0]?.id;
   }

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ConflictError, judgeTimeliness, nextProgress, toPortalStatus, transition, type UnitKind } from '@motcua/domain';
+import { canTransition, ConflictError, judgeTimeliness, nextProgress, toPortalStatus, transition, type UnitKind } from '@motcua/domain';
 import { type DossierDocumentRow, UnitOfWork, type WorkItemEntity } from '@motcua/persistence';
 import { type ActingUser, assertMayAct } from '../access';
 import { Clock } from '../clock';
@@ -87,7 +87,7 @@ export async function completeStepIn(
   items: readonly WorkItemEntity[],
   c: { actor: ActingUser; notes?: string; handoff?: HandoffRequest; result?: Record<string, unknown>; documents?: readonly DocumentMeta[] },
 ): Promise<CompleteStepResult> {
-  transition(ctx.dossier.state, 'completeStep');
+  const state = transition(ctx.dossier.state, stepAction(item));
   const channel = resolveChannel(ctx.dossier, c.handoff);
   await ctx.tx.workflow.completeWorkItem(item.id, ctx.now);
   const documents = c.documents ?? [];
@@ -112,6 +112,10 @@ export async function completeStepIn(
   const done = new Set(items.filter((w) => w.status === 'done').map((w) => w.stepKey));
   done.add(item.stepKey);
   const progress = nextProgress(ctx.procedure.route, ctx.dossier.options, done);
+  if (state === 'waiting_supplement' && progress.kind !== 'wait') {
+    // Only a branch of a fork completes during the pause; the branch that asked waits open.
+    throw new ConflictError('WAITING_SUPPLEMENT', 'Hồ sơ đang chờ bổ sung; không thể chuyển tiếp.', { stepKey: item.stepKey });
+  }
   const from = item.unitKind as UnitKind;
   if (progress.kind === 'handoff') {
     await handOff(ctx, progress.stage.steps, from, channel);
@@ -120,6 +124,11 @@ export async function completeStepIn(
   if (progress.kind === 'wait') return { next: 'wait', toUnits: [] };
   await handOff(ctx, [RETURN_STEP], from, channel);
   return { next: 'return', toUnits: ['van-phong'] };
+}
+
+/** A person's step completes while the dossier is in progress; an automatic one also during a pause. */
+function stepAction(item: WorkItemEntity): 'completeStep' | 'completeAutomaticStep' {
+  return item.automatic ? 'completeAutomaticStep' : 'completeStep';
 }
 
 /** One transaction: complete the step and route the dossier on. */
@@ -135,8 +144,10 @@ export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand,
     const now = this.clock.now();
     return this.uow.run(c.actor.communeCode, async (tx) => {
       const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
-      transition(ctx.dossier.state, 'completeStep');
+      // A closed dossier refuses before its steps are looked at; a paused one once the step is known.
+      if (!canTransition(ctx.dossier.state, 'completeAutomaticStep')) transition(ctx.dossier.state, 'completeStep');
       const { item, items } = await openStepFor(ctx, c.stepKey, c.actor);
+      transition(ctx.dossier.state, stepAction(item));
       if (item.unitKind === SIGNING_UNIT) {
         throw new ConflictError('SIGNATURE_REQUIRED', 'Bước ký duyệt chỉ hoàn thành khi lãnh đạo ký số kết quả.', { stepKey: c.stepKey });
       }

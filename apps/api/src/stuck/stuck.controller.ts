@@ -1,0 +1,74 @@
+import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Env } from '@motcua/config';
+import { ConflictError, NotFoundError } from '@motcua/domain';
+import { setAuditTarget, type StuckAction, UnitOfWork } from '@motcua/persistence';
+import { type Actor, CurrentActor, Roles } from '../auth/actor';
+import { uuid } from '../workflow/workflow.controller';
+
+/** 404 for an unknown id and for another commune's, alike; 409 for work that is not stuck. */
+function answer(outcome: StuckAction, what: string): { sent: true } {
+  if (outcome === 'not-found') throw new NotFoundError(`Không tìm thấy ${what} trong xã.`);
+  if (outcome === 'not-stuck') throw new ConflictError('NOT_STUCK', `${what[0].toUpperCase()}${what.slice(1)} không còn bị tắc; không cần chạy lại.`);
+  return { sent: true };
+}
+
+/**
+ * Công việc bị tắc — what the system stopped driving by itself, for the commune's supervisors:
+ * hand-offs not received after every re-send, received automatic steps (BHXH card, fee, identity
+ * check) that did not complete, and outbox messages Redis refused on every attempt. `check-
+ * invariants` lists the same. Each action re-arms the machinery; the consumers are idempotent,
+ * so an action repeated, or racing the sweeper, still delivers once. Every action is audited.
+ */
+@ApiTags('Vận hành')
+@ApiBearerAuth()
+@Roles('admin', 'supervisor')
+@Controller('stuck')
+export class StuckController {
+  constructor(
+    private readonly uow: UnitOfWork,
+    @Inject(Env) private readonly env: Env,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Công việc bị tắc của xã: lượt chuyển không được tiếp nhận, bước tự động chưa xong, tin outbox hỏng' })
+  list(@CurrentActor() actor: Actor) {
+    return this.uow.read(actor.communeCode).stuck.list(this.env.HANDOFF_RESEND_AFTER_MS);
+  }
+
+  @Post('handoffs/:id/resend')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Gửi lại một lượt chuyển hồ sơ điện tử chưa được tiếp nhận' })
+  @ApiNotFoundResponse({ description: 'Không có lượt chuyển này trong xã' })
+  @ApiConflictResponse({ description: 'Lượt chuyển đã được tiếp nhận (NOT_STUCK)' })
+  async resend(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+    return this.uow.run(actor.communeCode, async (tx) => {
+      setAuditTarget(id);
+      return answer(await tx.stuck.resendHandoff(id), 'lượt chuyển hồ sơ');
+    });
+  }
+
+  @Post('steps/:workItemId/redrive')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Chạy lại một bước tự động đã tiếp nhận mà chưa hoàn thành (gọi lại hệ thống bên ngoài)' })
+  @ApiNotFoundResponse({ description: 'Không có bước này trong xã' })
+  @ApiConflictResponse({ description: 'Bước đã hoàn thành hoặc không phải bước tự động (NOT_STUCK)' })
+  async redrive(@Param('workItemId', uuid) workItemId: string, @CurrentActor() actor: Actor) {
+    return this.uow.run(actor.communeCode, async (tx) => {
+      setAuditTarget(workItemId);
+      return answer(await tx.stuck.redriveAutomaticStep(workItemId), 'bước xử lý tự động');
+    });
+  }
+
+  @Post('outbox/:id/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Thử gửi lại một tin outbox đã bị từ chối hết số lần' })
+  @ApiNotFoundResponse({ description: 'Không có tin này trong xã' })
+  @ApiConflictResponse({ description: 'Tin không ở trạng thái hỏng (NOT_STUCK)' })
+  async retry(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    return this.uow.run(actor.communeCode, async (tx) => {
+      setAuditTarget(id);
+      return answer(await tx.stuck.retryOutbox(id), 'tin outbox');
+    });
+  }
+}
