@@ -184,12 +184,24 @@ describe('officer workflow (Xử lý hồ sơ của cán bộ)', () => {
     const apologyForm = await getAs(api, 'motcua.26734', `${base}/forms/mau-04`);
     expect(apologyForm.text).toContain('Cần xác minh thêm với nơi cư trú trước');
     expect(apologyForm.text).toContain('17 giờ 00 phút, ngày 11/03/2026');
+    // Every form quotes the same two appointments: the one the slip printed at intake (Thu 5/3,
+    // never moved) and the current one (Wed 11/3, after the pause and the apology). The pause-
+    // adjusted 9/3 is the on-time judgement's, never printed as an appointment.
+    const printed = '17 giờ 00 phút, ngày 05/03/2026';
+    const current = '17 giờ 00 phút, ngày 11/03/2026';
+    for (const form of ['mau-01', 'mau-04', 'mau-06']) {
+      const text = (await expectStatus(getAs(api, 'motcua.26734', `${base}/forms/${form}`), 200)).text;
+      expect([form, text.includes(printed), text.includes(current)]).toEqual([form, true, true]);
+    }
+    for (const form of ['mau-01', 'mau-04']) expect((await getAs(api, 'motcua.26734', `${base}/forms/${form}`)).text).not.toContain('ngày 09/03/2026');
     for (const form of ['mau-03', 'mau-05']) {
       expect((await expectStatus(getAs(api, 'motcua.26734', `${base}/forms/${form}`), 409)).body.rule).toBe('FORM_NOT_APPLICABLE');
     }
     const book = await expectStatus(getAs(api, 'motcua.26734', `/api/tracking-book?officeCode=H26.01.01&from=2026-03-01T00:00:00%2B07:00&to=2026-04-01T00:00:00%2B07:00`), 200);
     expect(book.text).toContain('SỔ THEO DÕI HỒ SƠ');
     expect(book.text).toContain(d.code);
+    expect(book.text).toContain(printed);
+    expect(book.text).toContain(`Hẹn lại: ${current}`);
     const bookPdf = await getPdf('motcua.26734', `/api/tracking-book?officeCode=H26.01.01&from=2026-03-01T00:00:00%2B07:00&to=2026-04-01T00:00:00%2B07:00&format=pdf`);
     expect(bookPdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
 

@@ -125,6 +125,7 @@ function receiptBody(doc: ReceiptForm): readonly Block[] {
     field('2. Số lượng hồ sơ', `${doc.setsCount} (bộ)`),
     field('3. Thời gian nhận hồ sơ', doc.receivedAtText),
     field('4. Thời gian trả kết quả giải quyết hồ sơ', doc.appointmentText),
+    ...(doc.currentAppointmentText ? [field('Thời gian hẹn trả kết quả đã điều chỉnh', doc.currentAppointmentText)] : []),
     field('5. Đăng ký nhận kết quả tại', doc.resultDelivery),
     field('6. Phí, lệ phí', doc.fee),
     paragraph(italic(doc.trackingBook)),
@@ -193,6 +194,7 @@ function controlSheetBody(doc: ControlSheetForm): readonly Block[] {
     centered(plain('Mã hồ sơ: '), bold(doc.dossierCode)),
     ...applicantFields(doc),
     field('Thời hạn giải quyết', doc.dueText),
+    ...(doc.currentDueText ? [field('Thời hạn giải quyết đã điều chỉnh', doc.currentDueText)] : []),
     field('Cơ quan (bộ phận) giải quyết hồ sơ', doc.handlingUnit),
     table(CONTROL_SHEET_COLUMNS, doc.rows, 12),
   ];

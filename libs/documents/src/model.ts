@@ -45,7 +45,10 @@ export interface ReceiptForm {
   readonly components: readonly ComponentLine[];
   readonly setsCount: number;
   readonly receivedAtText: string;
+  /** The appointment as the slip printed it at intake (a reprint quotes the same). */
   readonly appointmentText: string;
+  /** The appointment now, when a supplement pause or an apology moved it. */
+  readonly currentAppointmentText?: string;
   readonly resultDelivery: string;
   readonly fee: string;
   /** "Vào Sổ theo dõi hồ sơ, Quyển số 2026, Số thứ tự 15". */
@@ -147,7 +150,10 @@ export interface ControlSheetForm {
   readonly applicantAddress: string;
   readonly procedureName: string;
   readonly receivedAtText: string;
+  /** The appointment on the receipt slip. */
   readonly dueText: string;
+  /** The appointment now, when a supplement pause or an apology moved it. */
+  readonly currentDueText?: string;
   readonly handlingUnit: string;
   readonly rows: readonly ControlSheetRow[];
 }
@@ -162,6 +168,7 @@ export interface TrackingBookRow {
   readonly address: string;
   readonly handlingUnit: string;
   readonly receivedText: string;
+  /** The appointment on the receipt slip; a moved one is in the note. */
   readonly appointmentText: string;
   readonly transferredText: string;
   readonly resultReceivedText: string;

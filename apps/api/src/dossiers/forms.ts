@@ -48,6 +48,16 @@ function lastEvent(r: DossierRecord, type: string): DossierEventEntity | undefin
   return [...r.events].reverse().find((e) => e.type === type);
 }
 
+/**
+ * The two appointments every form quotes alike: the one the receipt slip printed (never moved)
+ * and, when a supplement pause or an apology moved it, the current one.
+ */
+export function appointments(d: Pick<DossierEntity, 'appointmentAt' | 'dueAt'>): { original: string; current?: string } {
+  const original = formatVn(d.appointmentAt);
+  const current = formatVn(d.dueAt);
+  return current === original ? { original } : { original, current };
+}
+
 function mau01(r: DossierRecord): FormDocument {
   const s = buildReceiptSlip(r.dossier, r.procedure, r.office, r.commune);
   return {
@@ -62,7 +72,8 @@ function mau01(r: DossierRecord): FormDocument {
     components: s.components,
     setsCount: s.setsCount,
     receivedAtText: s.receivedAtText,
-    appointmentText: formatVn(r.dossier.dueAt),
+    appointmentText: appointments(r.dossier).original,
+    ...(appointments(r.dossier).current ? { currentAppointmentText: appointments(r.dossier).current } : {}),
     resultDelivery: s.resultDelivery,
     fee: s.fee,
     trackingBook: s.trackingBook,
@@ -117,7 +128,7 @@ function mau04(r: DossierRecord): FormDocument {
     dossierCode: r.dossier.code,
     procedureName: r.procedure.name,
     receivedAtText: formatVn(r.dossier.receivedAt),
-    originalDueText: formatVn(a.originalDueAt),
+    originalDueText: appointments(r.dossier).original,
     reason: a.reason,
     newDueText: formatVn(a.newDueAt),
     signatures: [sign('TM. ỦY BAN NHÂN DÂN', a.issuedBy)],
@@ -175,7 +186,8 @@ function mau06(r: DossierRecord): FormDocument {
     applicantAddress: r.dossier.applicantAddress,
     procedureName: r.procedure.name,
     receivedAtText: formatVn(r.dossier.receivedAt),
-    dueText: formatVn(r.dossier.dueAt),
+    dueText: appointments(r.dossier).original,
+    ...(appointments(r.dossier).current ? { currentDueText: appointments(r.dossier).current } : {}),
     handlingUnit: unitName(r.procedure.leadUnit),
     rows,
   };
@@ -203,7 +215,8 @@ export function buildDossierForm(key: Exclude<FormKey, 'mau-07'>, r: DossierReco
 export function trackingBookRow(no: number, d: DossierEntity, procedureName: string, leadUnit: string, handoffs: readonly HandoffEntity[]): TrackingBookRow {
   const first = handoffs[0];
   const back = handoffs.find((h) => h.toUnit === 'van-phong' && h.receivedAt);
-  const notes = [d.overdueAt ? 'Quá hạn' : '', d.closingReason ? `Dừng/từ chối: ${d.closingReason}` : ''].filter(Boolean);
+  const moved = appointments(d).current;
+  const notes = [moved ? `Hẹn lại: ${moved}` : '', d.overdueAt ? 'Quá hạn' : '', d.closingReason ? `Dừng/từ chối: ${d.closingReason}` : ''].filter(Boolean);
   return {
     no,
     dossierCode: d.code,
@@ -213,7 +226,7 @@ export function trackingBookRow(no: number, d: DossierEntity, procedureName: str
     address: d.applicantAddress,
     handlingUnit: unitName(leadUnit),
     receivedText: formatVn(d.receivedAt),
-    appointmentText: formatVn(d.dueAt),
+    appointmentText: appointments(d).original,
     transferredText: first ? formatVn(first.sentAt) : '',
     resultReceivedText: d.resolvedAt ? formatVn(d.resolvedAt) : back?.receivedAt ? formatVn(back.receivedAt) : '',
     returnedText: d.returnedAt ? formatVn(d.returnedAt) : '',
