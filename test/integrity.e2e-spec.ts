@@ -62,6 +62,6 @@ describe('integrity checks', () => {
     await api.ds.query(`DELETE FROM work_items WHERE dossier_id = $1`, [victim.id]);
     const lost = await cli('check-invariants');
     expect(lost.code).toBe(1);
-    expect(lost.out).toContain(`LOST ${victim.code}: in_progress_without_pending_work`);
+    expect(lost.out).toContain(`LOST ${victim.code} in_progress_without_pending_work`);
   });
 });
