@@ -18,8 +18,9 @@ describe('faults: nothing lost, nothing applied twice', () => {
   let stub: { app: INestApplication; url: string };
   const workers: WorkerProcess[] = [];
   const workerEnv = () => testEnv(api.dbName, api.env.QUEUE_PREFIX, { REDIS_URL: redis.url, PORTAL_URL: `${stub.url}/dvcqg`, STUBS_URL: stub.url });
-  // A killed worker's job is handed to another after about a lock period.
-  const FAST_STALL = { JOB_LOCK_MS: '1000' };
+  // A killed worker's job is handed to another after about a lock period, and the outbox rows its
+  // relay had claimed to another relay after the claim.
+  const FAST_STALL = { JOB_LOCK_MS: '1000', OUTBOX_CLAIM_MS: '1000' };
 
   async function worker(extra: Record<string, string> = {}, ready = true): Promise<WorkerProcess> {
     const w = ready ? await startWorkerProcess(workerEnv(), { ...FAST_STALL, ...extra }) : new WorkerProcess(workerEnv(), { ...FAST_STALL, ...extra });
@@ -82,6 +83,30 @@ describe('faults: nothing lost, nothing applied twice', () => {
       [d.id],
     );
     expect(steps).toEqual({ completed: 1, bhxh_receipts: 1 });
+  });
+
+  it.each(['relay.after-claim', 'relay.after-add'])('delivers each hand-off once when the relay is SIGKILLed in the middle of a batch (%s)', async (point) => {
+    const doomed = await worker({ FAILPOINTS: point }, false);
+    await doomed.waitFor('outbox relay running');
+    const batch = [];
+    for (let i = 0; i < 5; i++) batch.push(await receive(api));
+    await doomed.waitFor(`FAILPOINT ${point}`);
+    await doomed.kill('SIGKILL');
+    // Claimed by the dead relay, not marked sent: the next relay takes them when the claim runs out.
+    const ids = batch.map((d) => d.id);
+    const [claimed] = await api.ds.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL AND payload->>'dossierId' = ANY($1)`,
+      [ids],
+    );
+    expect(claimed.n).toBeGreaterThan(0);
+
+    await worker();
+    for (const d of batch) await inInbox(api.ds, d.id, 'xu-ly', 30_000);
+    await eventually(async () => {
+      const [left] = await api.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND payload->>'dossierId' = ANY($1)`, [ids]);
+      return left.n === 0 ? true : undefined;
+    }, 15_000, 'every row of the batch sent');
+    for (const d of batch) expect(await receiptsOf(d.id)).toEqual({ receipts: 1, items: 1 });
   });
 
   it('keeps hand-offs in the outbox while Redis is down and delivers each once when it returns', async () => {

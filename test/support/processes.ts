@@ -72,8 +72,10 @@ export class AppProcess {
   /** A graceful stop, then SIGKILL if it takes too long. */
   async stop(): Promise<void> {
     const exited = this.kill('SIGTERM');
-    const timeout = new Promise<void>((r) => setTimeout(r, 5000));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, 5000)));
     await Promise.race([exited, timeout]);
+    clearTimeout(timer); // a pending timer would keep Jest from exiting
     await this.kill('SIGKILL');
   }
 }

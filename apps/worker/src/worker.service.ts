@@ -65,6 +65,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       ...DEFAULT_RELAY_OPTIONS,
       maxAttempts: this.env.OUTBOX_MAX_ATTEMPTS,
       backoffMs: this.env.OUTBOX_BACKOFF_MS,
+      claimMs: this.env.OUTBOX_CLAIM_MS,
     });
     await this.relay.start();
     this.sweeper = new RecoverySweeper(this.uow, { resendAfterMs: this.env.HANDOFF_RESEND_AFTER_MS, outboxRetentionMs: this.env.OUTBOX_RETENTION_MS });

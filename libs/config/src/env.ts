@@ -196,6 +196,16 @@ export class Env {
   @Max(100)
   OUTBOX_MAX_ATTEMPTS = 10;
 
+  /**
+   * How long a relay's claim on the outbox rows it is sending keeps other relays off them: the
+   * rows of a relay killed mid-batch wait this long, then another sends them (BullMQ drops the
+   * duplicate job id). Longer than any add to Redis takes.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(500)
+  OUTBOX_CLAIM_MS = 30_000;
+
   /** First retry delay of a refused outbox row; doubles per attempt, at most an hour. */
   @Transform(({ value }) => Number(value))
   @IsInt()
