@@ -1,7 +1,8 @@
 import request, { type Response } from 'supertest';
 import { type Role, standsAboveUnits } from '@motcua/domain';
 import { startTestApi, type TestApi } from './support/api';
-import { receive, resultDocument } from './support/workflow';
+import { withWorker } from './support/in-process-worker';
+import { inInbox, receive, resultDocument } from './support/workflow';
 
 /** Communes of the matrix: A holds the dossier; B is another commune of the same province. */
 const A = '26734';
@@ -146,15 +147,15 @@ describe('access matrix: endpoint × role × unit × commune', () => {
   let n = 0;
 
   /** A dossier of commune A at Tư pháp's step, as the unit's consumer leaves it. */
-  async function dossierAtStep(): Promise<{ id: string; code: string }> {
-    const dossier = await receive(api);
-    await api.ds.query(`UPDATE handoffs SET received_at = now(), received_by = 'matrix' WHERE dossier_id = $1`, [dossier.id]);
-    await api.ds.query(
-      `INSERT INTO work_items (commune_code, dossier_id, unit_kind, step_key, status, handoff_id, due_at)
-       SELECT commune_code, dossier_id, to_unit, step_key, 'pending', id, step_due_at FROM handoffs WHERE dossier_id = $1`,
-      [dossier.id],
-    );
-    return dossier;
+  /**
+   * Dossiers whose first step (Tư pháp's) sits in the inbox, received by the real consumer: made
+   * up front, all with one run of the worker, so no worker runs while the matrix compares states.
+   */
+  const ready: { id: string; code: string }[] = [];
+  function dossierAtStep(): { id: string; code: string } {
+    const d = ready.pop();
+    if (!d) throw new Error('the matrix needs more dossiers than it prepared');
+    return d;
   }
 
   /** Everything a call could change, the audit log aside. */
@@ -180,7 +181,12 @@ describe('access matrix: endpoint × role × unit × commune', () => {
 
   beforeAll(async () => {
     api = await startTestApi('2026-03-02T02:00:00Z');
-    shared = await dossierAtStep();
+    const needed = 1 + ENDPOINTS.reduce((n, ep) => n + (ep.mutates ? CALLERS.filter((c) => expected(ep, c) === ep.ok).length : 0), 0);
+    await withWorker(api, async () => {
+      for (let i = 0; i < needed; i++) ready.push(await receive(api));
+      for (const d of ready) await inInbox(api.ds, d.id, 'xu-ly');
+    });
+    shared = dossierAtStep();
   });
   afterAll(() => api.close());
 
@@ -189,7 +195,7 @@ describe('access matrix: endpoint × role × unit × commune', () => {
     for (const caller of CALLERS) {
       const want = expected(ep, caller);
       const allowed = want === ep.ok;
-      const dossier = allowed && ep.mutates ? await dossierAtStep() : shared;
+      const dossier = allowed && ep.mutates ? dossierAtStep() : shared;
       const token = caller.username ? await api.token(caller.username) : undefined;
       const before = allowed ? undefined : await state();
       const res = await call(ep, caller, dossier.id, token);
