@@ -9,12 +9,13 @@ import { ApiModule } from './app.module';
 import { AuditWriter, enterRequestAudit, openRequestAudit } from './audit/request-audit';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { jsonBody } from './common/json-body';
+import { refuseUnstorablePaths } from './common/request-path';
 import { createValidationPipe } from './common/validation';
 
 /**
- * Builds the API exactly as it runs, for main.ts and the tests alike: its own body parser after
- * the audit (so a refused body is audited), structured logs, the global prefix, validation,
- * error mapping and the OpenAPI document.
+ * Builds the API exactly as it runs, for main.ts and the tests alike: its own path check and body
+ * parser after the audit (so a refused path or body is audited), structured logs, the global
+ * prefix, validation, error mapping and the OpenAPI document.
  */
 export async function createApi(env: Env, clock?: Clock): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot({ env, clock }), { bodyParser: false, bufferLogs: true });
@@ -22,6 +23,7 @@ export async function createApi(env: Env, clock?: Clock): Promise<INestApplicati
   // Which address is the client's, for the rate limits and the audit log (README: TRUST_PROXY).
   app.set('trust proxy', parseTrustProxy(env.TRUST_PROXY));
   app.use(openRequestAudit(app.get(AuditWriter)));
+  app.use(refuseUnstorablePaths());
   app.use(jsonBody());
   app.use(enterRequestAudit());
   app.setGlobalPrefix('api');

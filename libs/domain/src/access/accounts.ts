@@ -20,7 +20,14 @@ export function officerWithoutUnit(roles: readonly string[], units: readonly str
 }
 
 /**
- * Text a person typed that PostgreSQL can store as it is: no control characters (NUL among them)
- * and no lone UTF-16 surrogate (which would be stored as U+FFFD).
+ * Text PostgreSQL can store as it is: no NUL byte (refused by PostgreSQL) and no lone UTF-16
+ * surrogate (silently stored as U+FFFD). Line breaks and tabs are fine. The API refuses any other
+ * text anywhere in a request's body or query (apps/api/src/common/validation.ts).
+ */
+export const STORABLE_TEXT = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+
+/**
+ * A one-line text a person typed (a name): {@link STORABLE_TEXT} without any control character
+ * either.
  */
 export const PLAIN_TEXT = /^(?:[^\u0000-\u001f\u007f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
