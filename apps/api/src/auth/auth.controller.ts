@@ -5,6 +5,7 @@ import { IsString, Length } from 'class-validator';
 import { Env } from '@motcua/config';
 import { type Role, USERNAME } from '@motcua/domain';
 import { type UserEntity, UnitOfWork, verifyPassword } from '@motcua/persistence';
+import { NoBody } from '../common/validation';
 import { type Actor, CurrentActor, Public } from './actor';
 import type { AccessTokenClaims } from './auth.guard';
 import { UnauthenticatedError } from './errors';
@@ -68,7 +69,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Đăng xuất khỏi mọi phiên: mọi mã truy cập đã cấp cho tài khoản hết hiệu lực' })
-  async logout(@CurrentActor() actor: Actor): Promise<void> {
+  async logout(@Body(NoBody) _body: unknown, @CurrentActor() actor: Actor): Promise<void> {
     await this.uow.run(actor.communeCode, (tx) => tx.users.revokeTokens(actor.id));
     this.tokens.forget(actor.id);
   }

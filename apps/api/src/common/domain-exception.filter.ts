@@ -14,6 +14,37 @@ function statusOf(e: DomainError): number {
   return HttpStatus.UNPROCESSABLE_ENTITY;
 }
 
+/** The Vietnamese of the answers Nest and Express give by themselves (an unknown route, a path that does not decode). */
+const FRAMEWORK_ANSWERS: Record<number, { rule: string; message: string }> = {
+  400: { rule: 'BAD_REQUEST', message: 'Yêu cầu không hợp lệ.' },
+  401: { rule: 'UNAUTHENTICATED', message: 'Chưa đăng nhập hoặc phiên đăng nhập đã hết hạn.' },
+  403: { rule: 'FORBIDDEN', message: 'Tài khoản không được phép thực hiện thao tác này.' },
+  404: { rule: 'NOT_FOUND', message: 'Không tìm thấy.' },
+  405: { rule: 'METHOD_NOT_ALLOWED', message: 'Không hỗ trợ phương thức này.' },
+  406: { rule: 'NOT_ACCEPTABLE', message: 'Không trả lời được theo định dạng yêu cầu.' },
+  413: { rule: 'PAYLOAD_TOO_LARGE', message: 'Dữ liệu gửi lên quá lớn.' },
+  415: { rule: 'UNSUPPORTED_MEDIA_TYPE', message: 'Kiểu dữ liệu gửi lên không được hỗ trợ.' },
+  429: { rule: 'RATE_LIMITED', message: 'Quá nhiều yêu cầu. Vui lòng thử lại sau.' },
+};
+
+/** Nest's own body (`{ statusCode, message, error }`, English), not one of ours (which name a rule) nor a health report. */
+function isFrameworkDefault(body: string | object): boolean {
+  if (typeof body === 'string') return true;
+  const b = body as { statusCode?: unknown; message?: unknown; rule?: unknown };
+  return typeof b.statusCode === 'number' && b.message !== undefined && b.rule === undefined;
+}
+
+/**
+ * A framework's answer in Vietnamese. A path segment that does not decode (`%ff`) names nothing,
+ * like a malformed id: 404, as the routes answer it.
+ */
+function frameworkAnswer(status: number, body: string | object): { statusCode: number; rule: string; message: string } {
+  const message = typeof body === 'string' ? body : String((body as { message?: unknown }).message);
+  const answered = status === 400 && message.startsWith('Failed to decode param') ? 404 : status;
+  const known = FRAMEWORK_ANSWERS[answered] ?? { rule: answered >= 500 ? 'SERVER_ERROR' : 'REFUSED', message: 'Yêu cầu không được chấp nhận.' };
+  return { statusCode: answered, ...known };
+}
+
 /**
  * Maps errors to HTTP (STYLE.md habit 8): domain errors to 4xx with the rule and the field they
  * name; anything unexpected to a 500 that carries a trace id and is logged with it, never with
@@ -25,6 +56,8 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // An error answer is JSON even on a route that answers something else (the PEM of a signing key).
+    res.type('application/json');
     if (exception instanceof DomainError) {
       const status = statusOf(exception);
       const field = exception instanceof DomainValidationError ? exception.field : undefined;
@@ -39,7 +72,12 @@ export class DomainExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      res.status(exception.getStatus()).json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
+      if (isFrameworkDefault(body)) {
+        const answer = frameworkAnswer(exception.getStatus(), body);
+        res.status(answer.statusCode).json(answer);
+      } else {
+        res.status(exception.getStatus()).json(body);
+      }
       return;
     }
     const traceId = randomUUID();

@@ -1,10 +1,11 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ConflictError, NotFoundError } from '@motcua/domain';
 import { ALL_QUEUES, DeadLetterRepository, type QueueName, QueueRegistry } from '@motcua/messaging';
 import { type Actor, CurrentActor, Roles } from '../auth/actor';
+import { NoBody } from '../common/validation';
 
 class DeadLetterQueryDto {
   @ApiPropertyOptional({ enum: ALL_QUEUES })
@@ -47,7 +48,7 @@ export class DeadLettersController {
   @ApiOperation({ summary: 'Chạy lại một tác vụ trong danh sách chết của xã' })
   @ApiNotFoundResponse({ description: 'Không có tác vụ này trong danh sách chết của xã' })
   @ApiConflictResponse({ description: 'Tác vụ không nằm trong danh sách chết' })
-  async replay(@Param('queue') queue: string, @Param('jobId') jobId: string, @CurrentActor() actor: Actor) {
+  async replay(@Param('queue') queue: string, @Param('jobId') jobId: string, @Body(NoBody) _body: unknown, @CurrentActor() actor: Actor) {
     if (!(ALL_QUEUES as readonly string[]).includes(queue)) throw new NotFoundError(NOT_FOUND);
     const outcome = await new DeadLetterRepository(this.queues, actor.communeCode).replay(queue as QueueName, jobId);
     if (outcome === 'not-found') throw new NotFoundError(NOT_FOUND);
