@@ -1,12 +1,13 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { ConflictError, DOSSIER_STATE_LABELS, DomainValidationError, formatVn, NotFoundError, toLocalDate } from '@motcua/domain';
 import { FORM_KEYS, FORM_TITLES, type FormDocument, type FormKey, renderHtml, renderPdf } from '@motcua/documents';
 import { UnitOfWork } from '@motcua/persistence';
 import { ReferenceCache, verificationPath } from '@motcua/workflow';
 import { type Actor, CurrentActor, Roles } from '../auth/actor';
+import { IsInstant } from '../common/dto-decorators';
 import { viewableDossier } from '../workflow/dossier-access';
 import { uuid } from '../workflow/workflow.controller';
 import { buildDossierForm, type DossierRecord, formHeader, FormNotApplicable, trackingBookRow } from './forms';
@@ -26,12 +27,12 @@ class TrackingBookQueryDto extends FormatQueryDto {
   @MaxLength(64, { message: 'Mã nơi tiếp nhận không được dài quá 64 ký tự.' })
   officeCode: string;
 
-  @ApiProperty({ example: '2026-03-01T00:00:00+07:00', description: 'Đầu kỳ (bao gồm)' })
-  @IsISO8601({}, { message: 'Đầu kỳ phải là thời điểm ISO 8601.' })
+  @ApiProperty({ example: '2026-03-01T00:00:00+07:00', description: 'Đầu kỳ (bao gồm; năm 2000–2099)' })
+  @IsInstant('Đầu kỳ')
   from: string;
 
-  @ApiProperty({ example: '2026-04-01T00:00:00+07:00', description: 'Cuối kỳ (không bao gồm)' })
-  @IsISO8601({}, { message: 'Cuối kỳ phải là thời điểm ISO 8601.' })
+  @ApiProperty({ example: '2026-04-01T00:00:00+07:00', description: 'Cuối kỳ (không bao gồm; năm 2000–2099)' })
+  @IsInstant('Cuối kỳ')
   to: string;
 }
 

@@ -10,6 +10,9 @@ import { type Actor, CurrentActor, Roles } from '../auth/actor';
 /** A step is "near due" when less than this much office time is left (half a working day). */
 export const NEAR_DUE_WORKING_MINUTES = 240;
 
+/** The largest offset into the inbox: PostgreSQL's OFFSET refuses what passes bigint; no inbox holds a tenth of this. */
+const MAX_OFFSET = 2_147_483_647;
+
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 class InboxQueryDto {
@@ -54,11 +57,12 @@ class InboxQueryDto {
   @Max(200, { message: 'limit tối đa là 200.' })
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ default: 0, maximum: MAX_OFFSET })
   @IsOptional()
   @Transform(({ value }) => Number(value))
   @IsInt({ message: 'offset phải là số nguyên.' })
   @Min(0, { message: 'offset không được âm.' })
+  @Max(MAX_OFFSET, { message: `offset tối đa là ${MAX_OFFSET}.` })
   offset?: number;
 }
 

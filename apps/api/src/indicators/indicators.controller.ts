@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor, Roles } from '../auth/actor';
-import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsInstant } from '../common/dto-decorators';
 import { DomainValidationError, NotFoundError, UNIT_KINDS, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
 
@@ -13,12 +14,12 @@ class ElectronicShareQueryDto {
   @Matches(/^[0-9A-Za-z]{2,16}$/, { message: 'Mã xã không hợp lệ.' })
   communeCode: string;
 
-  @ApiProperty({ example: '2026-01-01T00:00:00+07:00', description: 'Đầu kỳ (bao gồm)' })
-  @IsISO8601({}, { message: 'Đầu kỳ phải là thời điểm ISO 8601.' })
+  @ApiProperty({ example: '2026-01-01T00:00:00+07:00', description: 'Đầu kỳ (bao gồm; năm 2000–2099)' })
+  @IsInstant('Đầu kỳ')
   from: string;
 
-  @ApiProperty({ example: '2026-02-01T00:00:00+07:00', description: 'Cuối kỳ (không bao gồm)' })
-  @IsISO8601({}, { message: 'Cuối kỳ phải là thời điểm ISO 8601.' })
+  @ApiProperty({ example: '2026-02-01T00:00:00+07:00', description: 'Cuối kỳ (không bao gồm; năm 2000–2099)' })
+  @IsInstant('Cuối kỳ')
   to: string;
 
   @ApiPropertyOptional({ enum: UNIT_KINDS })

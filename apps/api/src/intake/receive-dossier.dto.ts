@@ -1,22 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { PLAIN_TEXT } from '@motcua/domain';
+import { NestedArray, NestedObject } from '../common/dto-decorators';
 import { HandoffRequestDto } from '../workflow/handoff-request.dto';
 
 export const INTAKE_CHANNELS = ['desk', 'post', 'online'] as const;
@@ -27,6 +12,7 @@ export class ApplicantDto {
   @ApiProperty({ example: 'Nguyễn Văn An' })
   @IsString({ message: 'Họ tên người nộp phải là chuỗi ký tự.' })
   @Length(2, 200, { message: 'Họ tên người nộp phải dài từ 2 đến 200 ký tự.' })
+  @Matches(PLAIN_TEXT, { message: 'Họ tên người nộp chứa ký tự không hợp lệ.' })
   fullName: string;
 
   @ApiPropertyOptional({ example: '001090012345', description: 'Số định danh cá nhân (12 số) hoặc CMND (9 số)' })
@@ -47,6 +33,7 @@ export class ApplicantDto {
 
   @ApiPropertyOptional({ example: 'an.nguyen@example.vn' })
   @IsOptional()
+  @MaxLength(254, { message: 'Địa chỉ thư điện tử không được dài quá 254 ký tự.' })
   @IsEmail({}, { message: 'Địa chỉ thư điện tử không hợp lệ.' })
   email?: string;
 }
@@ -98,8 +85,7 @@ export class ReceiveDossierDto {
   resultDelivery?: (typeof RESULT_DELIVERIES)[number];
 
   @ApiProperty({ type: ApplicantDto })
-  @ValidateNested()
-  @Type(() => ApplicantDto)
+  @NestedObject(() => ApplicantDto, 'Người nộp hồ sơ (applicant)')
   applicant: ApplicantDto;
 
   @ApiPropertyOptional({ description: 'Trích yếu nội dung hồ sơ' })
@@ -113,14 +99,12 @@ export class ReceiveDossierDto {
   @IsArray({ message: 'Danh sách thủ tục liên thông phải là mảng.' })
   @ArrayMaxSize(10, { message: 'Tối đa 10 thủ tục liên thông.' })
   @IsString({ each: true, message: 'Mã thủ tục liên thông phải là chuỗi ký tự.' })
+  @MaxLength(64, { each: true, message: 'Mã thủ tục liên thông không được dài quá 64 ký tự.' })
   options?: string[];
 
   @ApiPropertyOptional({ type: [ComponentDto], description: 'Thành phần hồ sơ thực nộp; mặc định theo thủ tục' })
-  @IsOptional()
-  @IsArray({ message: 'Thành phần hồ sơ phải là mảng.' })
+  @NestedArray(() => ComponentDto, 'Thành phần hồ sơ', { optional: true })
   @ArrayMaxSize(50, { message: 'Tối đa 50 thành phần hồ sơ.' })
-  @ValidateNested({ each: true })
-  @Type(() => ComponentDto)
   components?: ComponentDto[];
 
   @ApiPropertyOptional({ default: 1 })
@@ -136,8 +120,6 @@ export class ReceiveDossierDto {
   stateSecret?: boolean;
 
   @ApiPropertyOptional({ type: HandoffRequestDto, description: 'Cách chuyển hồ sơ đến đơn vị xử lý đầu tiên; mặc định điện tử' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => HandoffRequestDto)
+  @NestedObject(() => HandoffRequestDto, 'Cách chuyển hồ sơ (handoff)', { optional: true })
   handoff?: HandoffRequestDto;
 }

@@ -12,8 +12,9 @@ class VerifySignatureDto {
   @MaxLength(10_000, { message: 'Nội dung đã ký quá dài.' })
   payload: string;
 
-  @ApiProperty({ description: 'Chữ ký, base64' })
+  @ApiProperty({ description: 'Chữ ký, base64 (Ed25519: 88 ký tự)' })
   @IsBase64({}, { message: 'Chữ ký phải ở dạng base64.' })
+  @MaxLength(1000, { message: 'Chữ ký quá dài.' })
   signature: string;
 
   @ApiProperty({ description: 'Mã khoá (keyId)' })

@@ -1,21 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsDateString,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInstant, NestedArray, NestedObject } from '../common/dto-decorators';
 import { HandoffRequestDto } from './handoff-request.dto';
+
+/** Byte sizes are stored as bigint; JSON carries integers exactly up to 2^53 − 1. */
+const MAX_SIZE_BYTES = Number.MAX_SAFE_INTEGER;
 
 /** Tài liệu đính kèm — a document's metadata; the checksum identifies the file's bytes. */
 export class DocumentMetaDto {
@@ -32,22 +21,21 @@ export class DocumentMetaDto {
   @ApiPropertyOptional({ example: 'application/pdf' })
   @IsOptional()
   @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'Kiểu tệp phải có dạng loại/kiểu, ví dụ application/pdf.' })
+  @MaxLength(255, { message: 'Kiểu tệp không được dài quá 255 ký tự.' })
   mediaType?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_SIZE_BYTES })
   @IsOptional()
   @IsInt({ message: 'Dung lượng tệp phải là số nguyên (byte).' })
   @Min(0, { message: 'Dung lượng tệp không được âm.' })
+  @Max(MAX_SIZE_BYTES, { message: `Dung lượng tệp tối đa ${MAX_SIZE_BYTES} byte.` })
   sizeBytes?: number;
 }
 
 const documentsProperty = () => [
   ApiPropertyOptional({ type: [DocumentMetaDto] }),
-  IsOptional(),
-  IsArray({ message: 'Danh sách tài liệu phải là mảng.' }),
+  NestedArray(() => DocumentMetaDto, 'Danh sách tài liệu', { optional: true }),
   ArrayMaxSize(50, { message: 'Tối đa 50 tài liệu mỗi lần.' }),
-  ValidateNested({ each: true }),
-  Type(() => DocumentMetaDto),
 ];
 
 function applyAll(decorators: PropertyDecorator[]): PropertyDecorator {
@@ -63,9 +51,7 @@ export class CompleteStepDto {
   notes?: string;
 
   @ApiPropertyOptional({ type: HandoffRequestDto, description: 'Cách chuyển sang bước tiếp theo; mặc định điện tử' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => HandoffRequestDto)
+  @NestedObject(() => HandoffRequestDto, 'Cách chuyển hồ sơ (handoff)', { optional: true })
   handoff?: HandoffRequestDto;
 
   @applyAll(documentsProperty())
@@ -97,16 +83,18 @@ export class SupplementItemDto {
   @MaxLength(500, { message: 'Tên giấy tờ không được dài quá 500 ký tự.' })
   name: string;
 
-  @ApiPropertyOptional({ default: 1 })
+  @ApiPropertyOptional({ default: 1, maximum: 100 })
   @IsOptional()
   @IsInt({ message: 'Số bản chính phải là số nguyên.' })
   @Min(0, { message: 'Số bản chính không được âm.' })
+  @Max(100, { message: 'Số bản chính tối đa 100.' })
   originals?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ default: 0, maximum: 100 })
   @IsOptional()
   @IsInt({ message: 'Số bản sao phải là số nguyên.' })
   @Min(0, { message: 'Số bản sao không được âm.' })
+  @Max(100, { message: 'Số bản sao tối đa 100.' })
   copies?: number;
 
   @ApiPropertyOptional()
@@ -122,11 +110,9 @@ export class SupplementRequestDto {
   reason: string;
 
   @ApiProperty({ type: [SupplementItemDto] })
-  @IsArray({ message: 'Danh sách giấy tờ cần bổ sung phải là mảng.' })
+  @NestedArray(() => SupplementItemDto, 'Danh sách giấy tờ cần bổ sung')
   @ArrayMinSize(1, { message: 'Phải nêu ít nhất một giấy tờ cần bổ sung.' })
   @ArrayMaxSize(50, { message: 'Tối đa 50 giấy tờ.' })
-  @ValidateNested({ each: true })
-  @Type(() => SupplementItemDto)
   items: SupplementItemDto[];
 }
 
@@ -157,9 +143,9 @@ export class WithdrawDto {
   @applyAll(reasonDecorators('Lý do dừng giải quyết'))
   reason: string;
 
-  @ApiPropertyOptional({ description: 'Thời điểm công dân đề nghị (ISO 8601); mặc định là lúc ghi nhận' })
+  @ApiPropertyOptional({ description: 'Thời điểm công dân đề nghị (ISO 8601, năm 2000–2099); mặc định là lúc ghi nhận' })
   @IsOptional()
-  @IsDateString({ strict: true }, { message: 'Thời điểm đề nghị phải theo định dạng ISO 8601.' })
+  @IsInstant('Thời điểm đề nghị')
   requestedAt?: string;
 }
 
@@ -168,16 +154,15 @@ export class ApologyDto {
   @applyAll(reasonDecorators('Lý do chậm trễ'))
   reason: string;
 
-  @ApiProperty({ description: 'Ngày hẹn trả kết quả mới (ISO 8601)', example: '2026-03-12T10:00:00Z' })
-  @IsDateString({ strict: true }, { message: 'Ngày hẹn mới phải theo định dạng ISO 8601.' })
+  @ApiProperty({ description: 'Ngày hẹn trả kết quả mới (ISO 8601, năm 2000–2099)', example: '2026-03-12T10:00:00Z' })
+  @IsInstant('Ngày hẹn mới')
   newDueAt: string;
 }
 
 /** Lãnh đạo phê duyệt, ký số kết quả. */
 export class SignDto {
   @ApiProperty({ type: DocumentMetaDto, description: 'Tài liệu kết quả được ký' })
-  @ValidateNested()
-  @Type(() => DocumentMetaDto)
+  @NestedObject(() => DocumentMetaDto, 'Tài liệu kết quả (document)')
   document: DocumentMetaDto;
 
   @ApiPropertyOptional({ description: 'Ý kiến phê duyệt' })
@@ -187,9 +172,7 @@ export class SignDto {
   notes?: string;
 
   @ApiPropertyOptional({ type: HandoffRequestDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => HandoffRequestDto)
+  @NestedObject(() => HandoffRequestDto, 'Cách chuyển hồ sơ (handoff)', { optional: true })
   handoff?: HandoffRequestDto;
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, type PipeTransform, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -10,7 +10,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
+import { NotFoundError, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
 import {
   CompleteStepCommand,
@@ -34,6 +34,7 @@ import {
   WithdrawDossierCommand,
 } from '@motcua/workflow';
 import { type Actor, actingUser, CurrentActor, Roles } from '../auth/actor';
+import { NoBody } from '../common/validation';
 import { viewableDossier } from './dossier-access';
 import {
   ApologyDto,
@@ -47,8 +48,19 @@ import {
   WithdrawDto,
 } from './casework.dto';
 
-/** A malformed dossier id is a dossier that does not exist: 404, like another commune's. */
-export const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+/** A malformed dossier id is a dossier that does not exist: 404, answered exactly like an unknown id or another commune's. */
+export const uuid = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('Không tìm thấy hồ sơ.') });
+
+/** What a step key of the catalog looks like (`xu-ly`, `ky-duyet`). */
+const STEP_KEY = /^[a-z0-9-]{1,64}$/;
+
+/** A step key no route can have (a NUL byte, 100 kB of text) names no step of the dossier: 404. */
+export const wellFormedStepKey: PipeTransform<string, string> = {
+  transform(value: string) {
+    if (!STEP_KEY.test(value)) throw new NotFoundError('Hồ sơ không có bước này.');
+    return value;
+  },
+};
 
 /**
  * The officer's actions on a dossier (one-stop-rules.md §2). Each is one command in one
@@ -71,7 +83,7 @@ export class WorkflowController {
   @Roles('officer', 'leader', 'reception')
   @ApiOperation({ summary: 'Nhận xử lý một bước trong hộp việc của đơn vị', description: 'Nhận lại bước đã là của mình: không đổi gì. Bước của cán bộ khác: 409.' })
   @ApiConflictResponse({ description: 'Bước đã được cán bộ khác nhận, hoặc không còn chờ xử lý' })
-  async take(@Param('id', uuid) id: string, @Param('stepKey') stepKey: string, @CurrentActor() actor: Actor): Promise<TakeWorkItemResult> {
+  async take(@Param('id', uuid) id: string, @Param('stepKey', wellFormedStepKey) stepKey: string, @Body(NoBody) _body: unknown, @CurrentActor() actor: Actor): Promise<TakeWorkItemResult> {
     return this.commands.execute(new TakeWorkItemCommand(id, stepKey, actingUser(actor)));
   }
 
@@ -80,7 +92,7 @@ export class WorkflowController {
   @Roles('supervisor', 'admin')
   @ApiOperation({ summary: 'Giao lại một bước cho cán bộ khác của đơn vị (giám sát)' })
   @ApiBadRequestResponse({ description: 'Người được giao không thuộc đơn vị của bước' })
-  async assign(@Param('id', uuid) id: string, @Param('stepKey') stepKey: string, @Body() body: AssignDto, @CurrentActor() actor: Actor): Promise<TakeWorkItemResult> {
+  async assign(@Param('id', uuid) id: string, @Param('stepKey', wellFormedStepKey) stepKey: string, @Body() body: AssignDto, @CurrentActor() actor: Actor): Promise<TakeWorkItemResult> {
     return this.commands.execute(new ReassignWorkItemCommand(id, stepKey, actingUser(actor), body.assignee));
   }
 
@@ -94,7 +106,7 @@ export class WorkflowController {
   })
   @ApiOkResponse({ description: '`next`: handoff, wait (chờ nhánh song song) hoặc return (về Một cửa)' })
   @ApiConflictResponse({ description: 'Bước không chờ xử lý, đang do cán bộ khác xử lý, cần chữ ký số, hoặc hồ sơ không ở trạng thái đang xử lý' })
-  async complete(@Param('id', uuid) id: string, @Param('stepKey') stepKey: string, @Body() body: CompleteStepDto, @CurrentActor() actor: Actor): Promise<CompleteStepResult> {
+  async complete(@Param('id', uuid) id: string, @Param('stepKey', wellFormedStepKey) stepKey: string, @Body() body: CompleteStepDto, @CurrentActor() actor: Actor): Promise<CompleteStepResult> {
     return this.commands.execute(new CompleteStepCommand(id, stepKey, actingUser(actor), body.notes, body.handoff, undefined, body.documents ?? []));
   }
 
@@ -108,7 +120,7 @@ export class WorkflowController {
   @ApiConflictResponse({ description: 'Hồ sơ không đang xử lý, hoặc bước không chờ xử lý' })
   async requestSupplement(
     @Param('id', uuid) id: string,
-    @Param('stepKey') stepKey: string,
+    @Param('stepKey', wellFormedStepKey) stepKey: string,
     @Body() body: SupplementRequestDto,
     @CurrentActor() actor: Actor,
   ): Promise<RequestSupplementResult> {
@@ -130,7 +142,7 @@ export class WorkflowController {
   @Roles('officer', 'leader')
   @ApiOperation({ summary: 'Từ chối giải quyết sau thẩm định, nêu rõ lý do (thông báo theo Mẫu 03)' })
   @ApiConflictResponse({ description: 'Hồ sơ đã kết thúc, hoặc bước không chờ xử lý' })
-  async reject(@Param('id', uuid) id: string, @Param('stepKey') stepKey: string, @Body() body: RejectDto, @CurrentActor() actor: Actor) {
+  async reject(@Param('id', uuid) id: string, @Param('stepKey', wellFormedStepKey) stepKey: string, @Body() body: RejectDto, @CurrentActor() actor: Actor) {
     return this.commands.execute(new RejectDossierCommand(id, actingUser(actor), body.reason, stepKey));
   }
 
