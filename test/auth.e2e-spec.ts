@@ -116,9 +116,11 @@ describe('authentication and access control', () => {
     await refusedSoon(token);
     const fresh = await login('truonghoc.26734', DEMO_PASSWORD).expect(200);
     expect(fresh.body.actor.units).toEqual(['truong-hoc', 'van-hoa']);
-    // An unchanged save ends nothing.
+    // An unchanged save ends nothing: the token version stays, so the token keeps working.
+    const version = async () => (await api.ds.query(`SELECT token_version FROM users WHERE username = 'truonghoc.26734'`))[0].token_version;
+    const before = await version();
     await expectStatus(patchUser('quantri.26734', 'truonghoc.26734', { units: ['truong-hoc', 'van-hoa'] }), 200);
-    await new Promise((r) => setTimeout(r, 400));
+    expect(await version()).toBe(before);
     await me(fresh.body.accessToken).expect(200);
   });
 

@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
@@ -37,6 +38,19 @@ describe('faults: nothing lost, nothing applied twice', () => {
     return row;
   }
 
+  /** Resolves once no job of the unit queues waits, runs or is delayed: every delivery, a second one included, is done. */
+  async function queuesSettled(queue = 'tu-phap'): Promise<void> {
+    const q = new Queue(queue, { connection: { url: redis.url }, prefix: api.env.QUEUE_PREFIX });
+    try {
+      await eventually(async () => {
+        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        return Object.values(c).every((n) => n === 0) ? true : undefined;
+      }, 20_000, `queue ${queue} settled`);
+    } finally {
+      await q.close();
+    }
+  }
+
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     api = await startTestApi('live', undefined, { REDIS_URL: redis.url });
@@ -61,7 +75,7 @@ describe('faults: nothing lost, nothing applied twice', () => {
 
     await worker();
     await inInbox(api.ds, d.id, 'xu-ly', 20_000);
-    await new Promise((r) => setTimeout(r, 1500)); // room for a second delivery, which must change nothing
+    await queuesSettled(); // the killed delivery, retried after its lock, must change nothing
     expect(await receiptsOf(d.id)).toEqual({ receipts: 1, items: 1 });
   });
 
@@ -110,7 +124,7 @@ describe('faults: nothing lost, nothing applied twice', () => {
   });
 
   it('keeps hand-offs in the outbox while Redis is down and delivers each once when it returns', async () => {
-    await worker();
+    const w = await worker();
     const first = await receive(api);
     await inInbox(api.ds, first.id, 'xu-ly');
 
@@ -118,7 +132,7 @@ describe('faults: nothing lost, nothing applied twice', () => {
     const during = [];
     for (let i = 0; i < 5; i++) during.push(await receive(api)); // intake never needs Redis
     await request(api.app.getHttpServer()).get('/api/health').expect(503);
-    await new Promise((r) => setTimeout(r, 1500));
+    await w.waitFor('outbox relay cannot send yet'); // the relay tried, and kept the rows
     const ids = during.map((d) => d.id);
     const [waiting] = await api.ds.query(
       `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND job_name = 'handoff' AND payload->>'dossierId' = ANY($1)`,
@@ -128,7 +142,7 @@ describe('faults: nothing lost, nothing applied twice', () => {
 
     await redis.up();
     for (const d of during) await inInbox(api.ds, d.id, 'xu-ly', 30_000);
-    await new Promise((r) => setTimeout(r, 1000));
+    await queuesSettled();
     for (const d of during) expect(await receiptsOf(d.id)).toEqual({ receipts: 1, items: 1 });
     const [left] = await api.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
     expect(left.n).toBe(0);
