@@ -108,6 +108,7 @@ describe('nothing lost: stuck work re-driven and visible', () => {
     expect((await expectStatus(postAs(api, SUPERVISOR, `/api/stuck/handoffs/${h.id}/resend`), 409)).body.rule).toBe('NOT_STUCK');
     await expectStatus(postAs(api, SUPERVISOR, `/api/stuck/handoffs/00000000-0000-4000-8000-000000000000/resend`), 404);
     await expectStatus(postAs(api, SUPERVISOR, `/api/stuck/handoffs/not-a-uuid/resend`), 404);
+    await expectStatus(postAs(api, SUPERVISOR, `/api/stuck/handoffs/${h.id}/resend`, { force: true }), 400);
     await expectStatus(postAs(api, 'giamsat.26737', `/api/stuck/handoffs/${h.id}/resend`), 404);
     const [receipts] = await api.ds.query(`SELECT count(*)::int AS n FROM dossier_events WHERE dossier_id = $1 AND type = 'HandoffReceived'`, [d.id]);
     expect(receipts.n).toBe(1);

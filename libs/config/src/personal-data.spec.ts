@@ -22,6 +22,13 @@ describe('scrubPersonalData', () => {
     expect(scrubPersonalData(line)).toBe(line);
   });
 
+  it('scrubs an error whose message cannot be set (fetch\'s TimeoutError) into a plain one that still says what happened', () => {
+    const timeout = new DOMException('The operation was aborted due to timeout for 0912345678', 'TimeoutError');
+    const e = scrubbedError(timeout);
+    expect(e.message).toBe(`TimeoutError: The operation was aborted due to timeout for ${REDACTED}`);
+    expect(e.cause).toBeUndefined();
+  });
+
   it('scrubs an error in place, keeping its class', () => {
     class Unrecoverable extends Error {}
     const e = scrubbedError(new Unrecoverable('population: citizen 001090012345 not found'));

@@ -23,7 +23,16 @@ export function scrubPersonalData(text: string): string {
  */
 export function scrubbedError(e: unknown): Error {
   const err = e instanceof Error ? e : new Error(String(e));
-  err.message = scrubPersonalData(err.message);
-  if (err.stack) err.stack = scrubPersonalData(err.stack);
-  return err;
+  const scrubbed = { message: scrubPersonalData(err.message), stack: err.stack ? scrubPersonalData(err.stack) : undefined };
+  try {
+    err.message = scrubbed.message;
+    if (scrubbed.stack) err.stack = scrubbed.stack;
+    return err;
+  } catch {
+    // A read-only message (a DOMException such as fetch's TimeoutError): a plain Error saying the
+    // same, without the original as its cause (that still holds the unscrubbed text).
+    const copy = new Error(`${err.name}: ${scrubbed.message}`);
+    if (scrubbed.stack) copy.stack = scrubbed.stack;
+    return copy;
+  }
 }

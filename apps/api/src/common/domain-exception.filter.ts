@@ -14,6 +14,20 @@ function statusOf(e: DomainError): number {
   return HttpStatus.UNPROCESSABLE_ENTITY;
 }
 
+/** Error codes of a database (or its pool) unreachable for a moment: a restart, a failover, no free connection. */
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+const OUTAGE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Connection is closed|server closed the connection|the database system is (starting up|shutting down)/i;
+
+/** PostgreSQL (or Redis) was away for this request: nothing the caller sent is at fault, and a retry may succeed. */
+export function isTransientOutage(e: unknown): boolean {
+  for (let err = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; err && depth < 4; depth++) {
+    if (typeof err.code === 'string' && OUTAGE_CODES.has(err.code)) return true;
+    if (typeof err.message === 'string' && OUTAGE_MESSAGES.test(err.message)) return true;
+    err = (err.driverError ?? err.cause) as typeof err;
+  }
+  return false;
+}
+
 /** The Vietnamese of the answers Nest and Express give by themselves (an unknown route, a path that does not decode). */
 const FRAMEWORK_ANSWERS: Record<number, { rule: string; message: string }> = {
   400: { rule: 'BAD_REQUEST', message: 'Yêu cầu không hợp lệ.' },
@@ -47,7 +61,7 @@ function frameworkAnswer(status: number, body: string | object): { statusCode: n
 
 /**
  * Maps errors to HTTP (STYLE.md habit 8): domain errors to 4xx with the rule and the field they
- * name; anything unexpected to a 500 that carries a trace id and is logged with it, never with
+ * name; the database away for a moment to a 503 with Retry-After; anything unexpected to a 500 that carries a trace id and is logged with it, never with
  * the request body (it may hold ID and phone numbers).
  */
 @Catch()
@@ -82,6 +96,18 @@ export class DomainExceptionFilter implements ExceptionFilter {
     }
     const traceId = randomUUID();
     const err = exception instanceof Error ? exception : new Error(String(exception));
+    if (isTransientOutage(exception)) {
+      // A restart of PostgreSQL is not a bug: 503 with a retry hint, as the health check answers then.
+      this.logger.warn(`trace=${traceId} service unavailable: ${err.name}: ${err.message}`);
+      res.setHeader('Retry-After', '5');
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+        statusCode: 503,
+        rule: 'SERVICE_UNAVAILABLE',
+        message: 'Hệ thống đang tạm gián đoạn. Vui lòng thử lại sau ít phút.',
+        traceId,
+      });
+      return;
+    }
     this.logger.error(`trace=${traceId} ${err.name}: ${err.message}`, err.stack);
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({
       statusCode: 500,

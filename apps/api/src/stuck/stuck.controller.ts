@@ -1,10 +1,13 @@
-import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Env } from '@motcua/config';
 import { ConflictError, NotFoundError } from '@motcua/domain';
 import { setAuditTarget, type StuckAction, UnitOfWork } from '@motcua/persistence';
 import { type Actor, CurrentActor, Roles } from '../auth/actor';
-import { uuid } from '../workflow/workflow.controller';
+import { NoBody } from '../common/validation';
+
+/** A malformed id is work that does not exist: 404, like an unknown one or another commune's. */
+const id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError(`Không tìm thấy ${what} trong xã.`) });
 
 /** 404 for an unknown id and for another commune's, alike; 409 for work that is not stuck. */
 function answer(outcome: StuckAction, what: string): { sent: true } {
@@ -41,10 +44,10 @@ export class StuckController {
   @ApiOperation({ summary: 'Gửi lại một lượt chuyển hồ sơ điện tử chưa được tiếp nhận' })
   @ApiNotFoundResponse({ description: 'Không có lượt chuyển này trong xã' })
   @ApiConflictResponse({ description: 'Lượt chuyển đã được tiếp nhận (NOT_STUCK)' })
-  async resend(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+  async resend(@Param('id', id('lượt chuyển hồ sơ')) handoffId: string, @Body(NoBody) _body: unknown, @CurrentActor() actor: Actor) {
     return this.uow.run(actor.communeCode, async (tx) => {
-      setAuditTarget(id);
-      return answer(await tx.stuck.resendHandoff(id), 'lượt chuyển hồ sơ');
+      setAuditTarget(handoffId);
+      return answer(await tx.stuck.resendHandoff(handoffId), 'lượt chuyển hồ sơ');
     });
   }
 
@@ -53,7 +56,7 @@ export class StuckController {
   @ApiOperation({ summary: 'Chạy lại một bước tự động đã tiếp nhận mà chưa hoàn thành (gọi lại hệ thống bên ngoài)' })
   @ApiNotFoundResponse({ description: 'Không có bước này trong xã' })
   @ApiConflictResponse({ description: 'Bước đã hoàn thành hoặc không phải bước tự động (NOT_STUCK)' })
-  async redrive(@Param('workItemId', uuid) workItemId: string, @CurrentActor() actor: Actor) {
+  async redrive(@Param('workItemId', id('bước xử lý tự động')) workItemId: string, @Body(NoBody) _body: unknown, @CurrentActor() actor: Actor) {
     return this.uow.run(actor.communeCode, async (tx) => {
       setAuditTarget(workItemId);
       return answer(await tx.stuck.redriveAutomaticStep(workItemId), 'bước xử lý tự động');
@@ -65,10 +68,10 @@ export class StuckController {
   @ApiOperation({ summary: 'Thử gửi lại một tin outbox đã bị từ chối hết số lần' })
   @ApiNotFoundResponse({ description: 'Không có tin này trong xã' })
   @ApiConflictResponse({ description: 'Tin không ở trạng thái hỏng (NOT_STUCK)' })
-  async retry(@Param('id') id: string, @CurrentActor() actor: Actor) {
+  async retry(@Param('id') rowId: string, @Body(NoBody) _body: unknown, @CurrentActor() actor: Actor) {
     return this.uow.run(actor.communeCode, async (tx) => {
-      setAuditTarget(id);
-      return answer(await tx.stuck.retryOutbox(id), 'tin outbox');
+      setAuditTarget(rowId);
+      return answer(await tx.stuck.retryOutbox(rowId), 'tin outbox');
     });
   }
 }
