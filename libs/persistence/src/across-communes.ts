@@ -3,6 +3,7 @@ import { DossierEntity } from './entities/dossier.entity';
 import { UserEntity } from './entities/commune.entity';
 import { AUDIT_INSERT, type AuditEntry, auditValues } from './repositories/audit.repository';
 import { IntegrityRepository } from './repositories/integrity.repository';
+import { handoffJobsFrom, handoffJobWaiting } from './repositories/outbox.repository';
 import { PUBLIC_KEY_COLUMNS, type PublicSigningKey, type ResultSignatureRow, SIGNATURE_COLUMNS } from './repositories/signing.repository';
 
 /** A deadline passed that nothing acted on yet. */
@@ -81,8 +82,7 @@ export class AcrossCommunes {
             AND h.sent_at < now() - make_interval(secs => $1 / 1000.0)
             AND (h.resent_at IS NULL OR h.resent_at < now() - make_interval(secs => $1 / 1000.0))
             AND h.resend_count < $2 AND h.given_up_at IS NULL
-            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL AND o.job_name = 'handoff'
-                                                     AND o.payload->>'handoffId' = h.id::text)
+            AND NOT ${handoffJobWaiting('h.id')}
           ORDER BY h.sent_at LIMIT $3
           FOR UPDATE SKIP LOCKED
        ), marked AS (
@@ -90,9 +90,7 @@ export class AcrossCommunes {
            FROM stale WHERE h.id = stale.id
          RETURNING h.id, h.commune_code, h.dossier_id, h.to_unit
        )
-       INSERT INTO outbox (commune_code, queue, job_name, payload)
-       SELECT commune_code, to_unit, 'handoff', jsonb_build_object('handoffId', id, 'dossierId', dossier_id, 'communeCode', commune_code)
-         FROM marked
+       ${handoffJobsFrom('marked', { queue: 'to_unit', handoffId: 'id' })}
        RETURNING id`,
       [olderThanMs, maxResends, limit],
     )) as unknown[];
@@ -133,8 +131,7 @@ export class AcrossCommunes {
             AND d.state IN ('in_progress', 'waiting_supplement')
             AND COALESCE(w.redriven_at, w.created_at) < now() - make_interval(secs => $1 / 1000.0)
             AND w.redrive_count < $2
-            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL AND o.dead_at IS NULL AND o.job_name = 'handoff'
-                                                     AND o.payload->>'handoffId' = w.handoff_id::text)
+            AND NOT ${handoffJobWaiting('w.handoff_id')}
           ORDER BY w.created_at LIMIT $3
           FOR UPDATE OF w SKIP LOCKED
        ), marked AS (
@@ -142,9 +139,7 @@ export class AcrossCommunes {
            FROM stale WHERE w.id = stale.id
          RETURNING w.commune_code, w.dossier_id, w.handoff_id, w.unit_kind
        )
-       INSERT INTO outbox (commune_code, queue, job_name, payload)
-       SELECT commune_code, unit_kind, 'handoff', jsonb_build_object('handoffId', handoff_id, 'dossierId', dossier_id, 'communeCode', commune_code)
-         FROM marked
+       ${handoffJobsFrom('marked', { queue: 'unit_kind', handoffId: 'handoff_id' })}
        RETURNING id`,
       [olderThanMs, maxRedrives, limit],
     )) as unknown[];

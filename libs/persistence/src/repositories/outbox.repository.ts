@@ -20,6 +20,22 @@ export function outboxValues(messages: readonly OutboxMessage[], param: (value: 
     .join(', ');
 }
 
+/**
+ * SQL that writes a hand-off's job again (ids only, as `handOff` first wrote it) for each row of
+ * `source`, a CTE with `commune_code` and `dossier_id` columns: the re-send, the re-drive and the
+ * supervisor's actions on stuck work all send it this way.
+ */
+export function handoffJobsFrom(source: string, columns: { readonly queue: string; readonly handoffId: string }): string {
+  return `INSERT INTO outbox (commune_code, queue, job_name, payload)
+       SELECT commune_code, ${columns.queue}, 'handoff', jsonb_build_object('handoffId', ${columns.handoffId}, 'dossierId', dossier_id, 'communeCode', commune_code)
+         FROM ${source}`;
+}
+
+/** SQL: a job of the hand-off `handoffId` (an expression) still waits in the outbox. */
+export function handoffJobWaiting(handoffId: string): string {
+  return `EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL AND o.dead_at IS NULL AND o.job_name = 'handoff' AND o.payload->>'handoffId' = ${handoffId}::text)`;
+}
+
 /** Writes outbox rows inside the command's transaction; the relay sends them after commit. */
 export class OutboxRepository extends CommuneRepository {
   async add(messages: readonly OutboxMessage[]): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { CommuneRepository } from '../tenancy';
+import { handoffJobsFrom } from './outbox.repository';
 
 /** Công việc bị tắc — work of a commune that the system stopped driving by itself, for a supervisor. */
 export interface StuckWork {
@@ -99,8 +100,7 @@ export class StuckWorkRepository extends CommuneRepository {
     await this.sql(
       `WITH h AS (UPDATE handoffs SET given_up_at = NULL, resend_count = 0, resent_at = now() WHERE commune_code = $1 AND id = $2
                   RETURNING commune_code, id, dossier_id, to_unit)
-       INSERT INTO outbox (commune_code, queue, job_name, payload)
-       SELECT $1, to_unit, 'handoff', jsonb_build_object('handoffId', id, 'dossierId', dossier_id, 'communeCode', commune_code) FROM h`,
+       ${handoffJobsFrom('h', { queue: 'to_unit', handoffId: 'id' })}`,
       [id],
     );
     return 'sent';
@@ -117,8 +117,7 @@ export class StuckWorkRepository extends CommuneRepository {
     await this.sql(
       `WITH w AS (UPDATE work_items SET redrive_count = 0, redriven_at = now() WHERE commune_code = $1 AND id = $2
                   RETURNING commune_code, dossier_id, handoff_id, unit_kind)
-       INSERT INTO outbox (commune_code, queue, job_name, payload)
-       SELECT $1, unit_kind, 'handoff', jsonb_build_object('handoffId', handoff_id, 'dossierId', dossier_id, 'communeCode', commune_code) FROM w`,
+       ${handoffJobsFrom('w', { queue: 'unit_kind', handoffId: 'handoff_id' })}`,
       [workItemId],
     );
     return 'sent';
