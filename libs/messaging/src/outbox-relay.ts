@@ -183,22 +183,26 @@ export class OutboxRelay {
     });
     await this.markSent(sent);
     if (refused.length === 0) return rows.length;
-    if (outage !== undefined && !(await this.queues.answers())) {
-      // Redis is away: nothing is the rows' fault. Give them back at once, uncounted.
-      await this.ds.query(`UPDATE outbox SET next_attempt_at = NULL WHERE id = ANY($1::bigint[]) AND sent_at IS NULL`, [refused.map((r) => r.id)]);
-      throw outage instanceof Error ? outage : new Error(String(outage));
-    }
+    if (outage !== undefined && !(await this.queues.answers())) await this.release(refused, outage);
     // Redis answers: try each refused row alone, so one bad row holds back no other.
-    for (const r of refused) {
+    for (const [i, r] of refused.entries()) {
       try {
         if (!isQueueName(r.queue)) throw new Error(`unknown queue "${r.queue}"`);
         await this.queues.get(r.queue).add(r.job_name, ...toJobArgs(r));
-        await this.markSent([r]);
       } catch (e) {
+        if (isQueueName(r.queue) && !(await this.queues.answers())) await this.release(refused.slice(i), e);
         await this.markRefused(r, e);
+        continue;
       }
+      await this.markSent([r]);
     }
     return rows.length;
+  }
+
+  /** Redis is away: nothing is the rows' fault. Gives them back at once, uncounted, and fails the round. */
+  private async release(rows: readonly OutboxRow[], cause: unknown): Promise<never> {
+    await this.ds.query(`UPDATE outbox SET next_attempt_at = NULL WHERE id = ANY($1::bigint[]) AND sent_at IS NULL`, [rows.map((r) => r.id)]);
+    throw cause instanceof Error ? cause : new Error(String(cause));
   }
 
   private async markSent(rows: readonly OutboxRow[]): Promise<void> {
