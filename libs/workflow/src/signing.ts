@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign, verify } from 'node:crypto';
 import type { AcrossCommunes, ResultSignatureRow, SigningKeyRow, TransactionScope } from '@motcua/persistence';
 
 /** The algorithm of the communes' signing keys (node:crypto, RFC 8032). */
@@ -6,7 +6,20 @@ export const SIGNING_ALGORITHM = 'ed25519';
 
 /** The passphrase that encrypts private keys at rest; provided by the module from the environment. */
 export class SigningPassphrase {
+  /** Private keys decrypted so far, by their encrypted PEM (a commune has one active key; rotations are rare). */
+  private readonly decrypted = new Map<string, KeyObject>();
+
   constructor(readonly value: string) {}
+
+  /** The private key of an encrypted PKCS#8 PEM, decrypted once per process (about 1 ms of CPU each time). */
+  privateKey(encryptedPem: string): KeyObject {
+    let key = this.decrypted.get(encryptedPem);
+    if (!key) {
+      key = createPrivateKey({ key: encryptedPem, format: 'pem', passphrase: this.value });
+      this.decrypted.set(encryptedPem, key);
+    }
+    return key;
+  }
 }
 
 /** A key's id: the first 32 hex digits of the SHA-256 of its public key (SPKI DER). */
@@ -45,8 +58,7 @@ export async function activeSigningKey(tx: TransactionScope, passphrase: Signing
 /** Signs the canonical JSON of `statement`; returns the exact signed text and the base64 signature. */
 export function signStatement(key: SigningKeyRow, passphrase: SigningPassphrase, statement: Record<string, unknown>): { payload: string; signature: string } {
   const payload = canonicalJson(statement);
-  const privateKey = createPrivateKey({ key: key.privateKey, format: 'pem', passphrase: passphrase.value });
-  return { payload, signature: sign(null, Buffer.from(payload, 'utf8'), privateKey).toString('base64') };
+  return { payload, signature: sign(null, Buffer.from(payload, 'utf8'), passphrase.privateKey(key.privateKey)).toString('base64') };
 }
 
 /** Checks a signature with a public key alone, as anyone can offline. */
