@@ -5,9 +5,17 @@ import { HandoffResend1764500000000 } from './migrations/1764500000000-handoff-r
 import { OfficerWorkflow1764600000000 } from './migrations/1764600000000-officer-workflow';
 import { AccountsAndVerification1764700000000 } from './migrations/1764700000000-accounts-and-verification';
 import { NothingLost1764800000000 } from './migrations/1764800000000-nothing-lost';
+import { OneNotifyPerTransaction1764900000000 } from './migrations/1764900000000-one-notify-per-transaction';
 
 /** Every migration, in order. Listed explicitly so a bundled build finds them. */
-export const MIGRATIONS = [InitialSchema1764400000000, HandoffResend1764500000000, OfficerWorkflow1764600000000, AccountsAndVerification1764700000000, NothingLost1764800000000];
+export const MIGRATIONS = [
+  InitialSchema1764400000000,
+  HandoffResend1764500000000,
+  OfficerWorkflow1764600000000,
+  AccountsAndVerification1764700000000,
+  NothingLost1764800000000,
+  OneNotifyPerTransaction1764900000000,
+];
 
 /** TypeORM options for a PostgreSQL URL. Schema changes go through migrations only. */
 export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}, poolSize = 20): DataSourceOptions {
