@@ -1,8 +1,10 @@
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { startTestApi, type TestApi } from './support/api';
 import { eventually } from './support/apps';
-import { databaseUrl } from './support/env';
-import { receive } from './support/workflow';
+import { databaseUrl, testEnv } from './support/env';
+import { startWorkerProcess, type WorkerProcess } from './support/processes';
+import { inInbox, receive } from './support/workflow';
 
 /** The hand-off path's own costs (issue 10), asserted as behaviour: what one command asks of PostgreSQL. */
 describe('hot path', () => {
@@ -28,6 +30,43 @@ describe('hot path', () => {
       expect(heard.filter((p) => p !== 'marker')).toHaveLength(1);
     } finally {
       await listener.end();
+    }
+  });
+});
+
+describe('several worker processes on one unit queue', () => {
+  let api: TestApi;
+  const workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    api = await startTestApi('live');
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await api?.close();
+  });
+
+  it('share its jobs with no double receipt', async () => {
+    const env = testEnv(api.dbName, api.env.QUEUE_PREFIX, { UNITS: 'tu-phap', WORKER_CONCURRENCY: '4' });
+    workers.push(...(await Promise.all([0, 1, 2].map(() => startWorkerProcess(env)))));
+    const dossiers = [];
+    for (let i = 0; i < 30; i++) dossiers.push(await receive(api));
+    for (const d of dossiers) await inInbox(api.ds, d.id, 'xu-ly', 30_000);
+
+    const ids = dossiers.map((d) => d.id);
+    const [counts] = await api.ds.query(
+      `SELECT (SELECT count(*)::int FROM dossier_events WHERE type = 'HandoffReceived' AND dossier_id = ANY($1::uuid[])) AS receipts,
+              (SELECT count(*)::int FROM work_items WHERE dossier_id = ANY($1::uuid[])) AS items`,
+      [ids],
+    );
+    expect(counts).toEqual({ receipts: 30, items: 30 });
+    // More than one process took part: each job names the process that ran it.
+    const q = new Queue('tu-phap', { connection: { url: api.env.REDIS_URL }, prefix: api.env.QUEUE_PREFIX });
+    try {
+      const done = await q.getCompleted(0, 100);
+      expect(done.filter((j) => ids.includes(j.data.dossierId))).toHaveLength(30);
+      expect(new Set(done.map((j) => j.processedBy)).size).toBeGreaterThan(1);
+    } finally {
+      await q.close();
     }
   });
 });

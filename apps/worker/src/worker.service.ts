@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Processor, Worker } from 'bullmq';
@@ -110,6 +111,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     const w = new Worker(queue, scrubbing, {
       connection,
       prefix: this.env.QUEUE_PREFIX,
+      // Stored on every job it runs (`processedBy`): which process of which host handled it.
+      name: `${hostname()}:${process.pid}`,
       concurrency,
       lockDuration: this.env.JOB_LOCK_MS,
       stalledInterval: this.env.JOB_LOCK_MS,
