@@ -7,7 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { Env, loggingModule } from '@motcua/config';
-import { producerConnection, QueueRegistry } from '@motcua/messaging';
+import { producerConnection, QueueRegistry, redisTarget } from '@motcua/messaging';
 import { normaliseUsername } from '@motcua/domain';
 import { dataSourceOptions } from '@motcua/persistence';
 import { type Clock, WorkflowModule } from '@motcua/workflow';
@@ -107,7 +107,7 @@ export class ApiModule implements NestModule {
       providers: [
         { provide: Env, useValue: env },
         // Operations only (dead letters); the write path never talks to Redis inside a request.
-        { provide: QueueRegistry, useFactory: () => new QueueRegistry(producerConnection(env.REDIS_URL), env.QUEUE_PREFIX) },
+        { provide: QueueRegistry, useFactory: () => new QueueRegistry(producerConnection(redisTarget(env)), env.QUEUE_PREFIX) },
         RedisHealthIndicator,
         RateLimits,
         TokenStates,

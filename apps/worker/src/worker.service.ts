@@ -2,12 +2,11 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Processor, Worker } from 'bullmq';
-import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { BhxhClient, PaymentClient, PopulationClient } from '@motcua/connectors';
 import { Env, scrubbedError } from '@motcua/config';
 import { isUnitKind, UNIT_KINDS, type UnitKind } from '@motcua/domain';
-import { consumerConnection, DEFAULT_RELAY_OPTIONS, OutboxRelay, producerConnection, type QueueName, QueueRegistry } from '@motcua/messaging';
+import { consumerConnection, DEFAULT_RELAY_OPTIONS, OutboxRelay, producerConnection, type QueueName, QueueRegistry, type RedisConnection, redisTarget } from '@motcua/messaging';
 import { UnitOfWork } from '@motcua/persistence';
 import { Clock, ReferenceCache } from '@motcua/workflow';
 import { DeadlineProcessor } from './deadlines/deadline.processor';
@@ -41,7 +40,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('Worker');
   private readonly workers: Worker[] = [];
   /** Connections handed to BullMQ workers; BullMQ does not close connections it was given. */
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisConnection[] = [];
   private relay?: OutboxRelay;
   private sweeper?: RecoverySweeper;
   private deadlineSweeper?: DeadlineSweeper;
@@ -58,7 +57,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const units = parseUnits(this.env.UNITS);
-    this.queues = new QueueRegistry(producerConnection(this.env.REDIS_URL), this.env.QUEUE_PREFIX, {
+    this.queues = new QueueRegistry(producerConnection(redisTarget(this.env)), this.env.QUEUE_PREFIX, {
       attempts: this.env.JOB_ATTEMPTS,
       backoffMs: this.env.JOB_BACKOFF_MS,
     });
@@ -98,7 +97,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private consume(queue: QueueName, processor: Processor, concurrency: number): void {
-    const connection = consumerConnection(this.env.REDIS_URL);
+    const connection = consumerConnection(redisTarget(this.env));
     this.connections.push(connection);
     // What a job fails with is kept in Redis as its failedReason and stack: never a personal number.
     const scrubbing: Processor = async (job) => {

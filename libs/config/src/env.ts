@@ -43,9 +43,16 @@ export class Env {
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  /** Prefix of every BullMQ key, so several deployments (or test runs) share one Redis. */
+  /**
+   * `true`: REDIS_URL names one node of a Redis Cluster (the others are discovered from it).
+   * QUEUE_PREFIX must then hold a hash tag (`{motcua}`), so each queue's keys share a slot.
+   */
+  @IsIn(['true', 'false'])
+  REDIS_CLUSTER = 'false';
+
+  /** Prefix of every BullMQ key, so several deployments (or test runs) share one Redis; `{…}` is a cluster hash tag. */
   @IsString()
-  @Matches(/^[a-z0-9:_-]+$/i, { message: 'QUEUE_PREFIX may hold letters, digits, ":", "_" and "-"' })
+  @Matches(/^[a-z0-9:_{}-]+$/i, { message: 'QUEUE_PREFIX may hold letters, digits, ":", "_", "-" and a hash tag in braces' })
   QUEUE_PREFIX = 'motcua';
 
   /** Address the HTTP servers bind to; 0.0.0.0 inside a container. */
@@ -271,6 +278,9 @@ export function validateEnv(raw: Record<string, unknown>, requirements: EnvRequi
   const invalid = new Set(errors.map((e) => e.property));
   if (!invalid.has('TRUST_PROXY') && parseTrustProxy(env.TRUST_PROXY) === undefined) {
     lines.push(`  TRUST_PROXY=${JSON.stringify(env.TRUST_PROXY)}: not false, a hop count, or a list of addresses and subnets`);
+  }
+  if (!invalid.has('QUEUE_PREFIX') && env.REDIS_CLUSTER === 'true' && !/\{[^{}]+\}/.test(env.QUEUE_PREFIX)) {
+    lines.push(`  QUEUE_PREFIX=${JSON.stringify(env.QUEUE_PREFIX)}: on a Redis Cluster (REDIS_CLUSTER=true) it must hold a hash tag, e.g. {motcua}`);
   }
   lines.push(...productionSecretProblems(env, (requirements.secrets ?? []).filter((name) => !invalid.has(name))));
   if (lines.length > 0) throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -1,5 +1,5 @@
 import { type DefaultJobOptions, Queue } from 'bullmq';
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { type QueueName } from './queues';
 
 /**
@@ -24,16 +24,44 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: false,
 };
 
+/** A connection to a single Redis or to a Redis Cluster; BullMQ, the limiter and the health check take either. */
+export type RedisConnection = Redis | Cluster;
+
+/** Where Redis is: a URL, and whether it names one node of a cluster (`REDIS_CLUSTER`). */
+export interface RedisTarget {
+  readonly url: string;
+  readonly cluster?: boolean;
+}
+
+/** The target of an environment's `REDIS_URL` and `REDIS_CLUSTER`. */
+export function redisTarget(env: { readonly REDIS_URL: string; readonly REDIS_CLUSTER?: string }): RedisTarget {
+  return { url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true' };
+}
+
+/** A connection with these options: to the node, or to the cluster it belongs to (options per node). */
+export function redisConnection(target: RedisTarget | string, options: RedisOptions, clusterOptions: ClusterOptions = {}): RedisConnection {
+  const t = typeof target === 'string' ? { url: target } : target;
+  if (!t.cluster) return new Redis(t.url, options);
+  const { enableOfflineQueue, lazyConnect, enableReadyCheck, ...perNode } = options;
+  return new Cluster([t.url], {
+    redisOptions: perNode,
+    ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+    ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+    ...(enableReadyCheck !== undefined ? { enableReadyCheck } : {}),
+    ...clusterOptions,
+  });
+}
+
 /** Producer connections fail fast while Redis is down, so the outbox keeps the message. */
-export function producerConnection(url: string, extra: RedisOptions = {}): Redis {
-  const r = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, ...extra });
+export function producerConnection(target: RedisTarget | string, extra: RedisOptions = {}): RedisConnection {
+  const r = redisConnection(target, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, ...extra });
   r.on('error', () => undefined); // surfaced by the failing command; ioredis reconnects by itself
   return r;
 }
 
 /** Worker connections block on Redis and must retry forever (BullMQ requirement). */
-export function consumerConnection(url: string): Redis {
-  const r = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+export function consumerConnection(target: RedisTarget | string): RedisConnection {
+  const r = redisConnection(target, { maxRetriesPerRequest: null, enableReadyCheck: true });
   r.on('error', () => undefined);
   return r;
 }
@@ -52,7 +80,7 @@ export class QueueRegistry {
   private readonly jobOptions: DefaultJobOptions;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisConnection,
     private readonly prefix: string,
     retry?: RetryPolicy,
   ) {

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type IncrementResponse, MemoryStore, type Options, rateLimit, type RateLimitRequestHandler, type Store } from 'express-rate-limit';
 import type { Request } from 'express';
-import type Redis from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { Env } from '@motcua/config';
-import { producerConnection } from '@motcua/messaging';
+import { producerConnection, type RedisConnection, redisTarget } from '@motcua/messaging';
 
 /** After Redis fails, how long the limiters count in memory before they try Redis again. */
 const REDIS_RETRY_MS = 5000;
@@ -94,12 +93,12 @@ export interface LimitOptions {
 @Injectable()
 export class RateLimits implements OnApplicationShutdown {
   private readonly logger = new Logger('RateLimit');
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
 
   constructor(@Inject(Env) private readonly env: Env) {
     // Commands wait for a connection being (re)made, but never longer than a second: a login
     // during a Redis outage is counted in memory instead of hanging.
-    this.redis = producerConnection(env.REDIS_URL, { enableOfflineQueue: true, commandTimeout: 1000 });
+    this.redis = producerConnection(redisTarget(env), { enableOfflineQueue: true, commandTimeout: 1000 });
   }
 
   limiter(o: LimitOptions): RateLimitRequestHandler {

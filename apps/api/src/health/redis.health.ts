@@ -1,18 +1,18 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import Redis from 'ioredis';
 import { Env } from '@motcua/config';
+import { type RedisConnection, redisConnection, redisTarget } from '@motcua/messaging';
 
 /** Pings Redis with its own short-timeout connection, so a dead Redis answers fast. */
 @Injectable()
 export class RedisHealthIndicator implements OnModuleDestroy {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
 
   constructor(
     private readonly indicator: HealthIndicatorService,
     @Inject(Env) env: Env,
   ) {
-    this.redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, enableOfflineQueue: false });
+    this.redis = redisConnection(redisTarget(env), { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, enableOfflineQueue: false });
     this.redis.on('error', () => undefined); // reported through the check, not as an unhandled event
   }
 
