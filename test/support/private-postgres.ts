@@ -35,10 +35,7 @@ export class PrivatePostgres {
   static async start(): Promise<PrivatePostgres> {
     const pg = new PrivatePostgres(await freePort());
     try {
-      if (process.getuid?.() === 0) {
-        const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
-        chownSync(pg.dir, id('-u'), id('-g'));
-      }
+      pg.ownDirectory();
       await pg.ctl('initdb', ['-D', pg.dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
       await pg.up();
       return pg;
@@ -46,6 +43,30 @@ export class PrivatePostgres {
       await pg.destroy();
       throw e;
     }
+  }
+
+  /**
+   * A streaming replica of this cluster (`pg_basebackup -R`: standby.signal and primary_conninfo
+   * written for it), started on a port of its own; it replays the primary's WAL as it streams.
+   */
+  async replica(): Promise<PrivatePostgres> {
+    const r = new PrivatePostgres(await freePort());
+    try {
+      r.ownDirectory();
+      await r.ctl('pg_basebackup', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-D', r.dataDir, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync']);
+      await r.up();
+      return r;
+    } catch (e) {
+      await r.destroy();
+      throw e;
+    }
+  }
+
+  /** The server runs as `postgres` when the tests run as root: its directory must be that account's. */
+  private ownDirectory(): void {
+    if (process.getuid?.() !== 0) return;
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
+    chownSync(this.dir, id('-u'), id('-g'));
   }
 
   private get dataDir(): string {

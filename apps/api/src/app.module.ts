@@ -9,7 +9,7 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { Env, loggingModule } from '@motcua/config';
 import { producerConnection, QueueRegistry, redisTarget } from '@motcua/messaging';
 import { normaliseUsername } from '@motcua/domain';
-import { dataSourceOptions } from '@motcua/persistence';
+import { dataSourceOptions, REPLICA_DATA_SOURCE } from '@motcua/persistence';
 import { type Clock, WorkflowModule } from '@motcua/workflow';
 import { AuditController } from './audit/audit.controller';
 import { AuditWriter } from './audit/request-audit';
@@ -85,7 +85,8 @@ export class ApiModule implements NestModule {
         CqrsModule.forRoot(),
         TerminusModule,
         TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, {}, env.DATABASE_POOL_SIZE)),
-        WorkflowModule.forRoot(clock, env.SIGNING_KEY_PASSPHRASE),
+        ...(env.DATABASE_READ_URL ? [TypeOrmModule.forRoot({ ...dataSourceOptions(env.DATABASE_READ_URL, {}, env.DATABASE_POOL_SIZE), name: REPLICA_DATA_SOURCE })] : []),
+        WorkflowModule.forRoot(clock, env.SIGNING_KEY_PASSPHRASE, env.DATABASE_READ_URL !== undefined),
         JwtModule.register({ secret: env.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
       controllers: [

@@ -31,6 +31,15 @@ export class Env {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/motcua';
 
+  /**
+   * A streaming replica of DATABASE_URL for the supervisors' reads (indicators, the tracking
+   * book), which may then lag the primary by the replica's replay delay. Unset: the primary.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_READ_URL must be a postgres:// URL' })
+  DATABASE_READ_URL?: string;
+
   /** PostgreSQL connections per process. */
   @Transform(({ value }) => Number(value))
   @IsInt()

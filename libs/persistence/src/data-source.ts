@@ -17,6 +17,9 @@ export const MIGRATIONS = [
   OneNotifyPerTransaction1764900000000,
 ];
 
+/** The name of the read replica's TypeORM data source (`DATABASE_READ_URL`). */
+export const REPLICA_DATA_SOURCE = 'replica';
+
 /** TypeORM options for a PostgreSQL URL. Schema changes go through migrations only. */
 export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}, poolSize = 20): DataSourceOptions {
   return {

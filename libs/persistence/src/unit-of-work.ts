@@ -69,7 +69,11 @@ export class TransactionScope {
  * refusal instead.
  */
 export class UnitOfWork {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    /** A streaming replica for reports and dashboards (`DATABASE_READ_URL`); the primary if none. */
+    private readonly replica: DataSource = ds,
+  ) {}
 
   /** One command's transaction, in one commune. */
   async run<T>(communeCode: string, work: (tx: TransactionScope) => Promise<T>): Promise<T> {
@@ -100,6 +104,14 @@ export class UnitOfWork {
   /** A commune's repositories outside a transaction, for reads. */
   read(communeCode: string): TransactionScope {
     return new TransactionScope(this.ds.manager, communeCode);
+  }
+
+  /**
+   * A commune's repositories on the read replica, for reads that may lag the primary by its
+   * replay delay (indicators, the tracking book); never for a read a command acts on.
+   */
+  reporting(communeCode: string): TransactionScope {
+    return new TransactionScope(this.replica.manager, communeCode);
   }
 
   /** The reference data every commune shares: communes, offices, the catalog, calendars. */

@@ -1,6 +1,7 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { UnitOfWork } from '@motcua/persistence';
+import { REPLICA_DATA_SOURCE, UnitOfWork } from '@motcua/persistence';
 import { Clock, SystemClock } from './clock';
 import { CompleteStepHandler } from './commands/complete-step.command';
 import { RecordReceiptHandler } from './commands/record-receipt.command';
@@ -18,14 +19,19 @@ import { ReferenceCache } from './reference-cache';
  */
 @Module({})
 export class WorkflowModule {
-  static forRoot(clock: Clock = new SystemClock(), signingPassphrase = 'motcua-development-signing-passphrase'): DynamicModule {
+  /** `replica`: a TypeORM data source named {@link REPLICA_DATA_SOURCE} is registered for reports. */
+  static forRoot(clock: Clock = new SystemClock(), signingPassphrase = 'motcua-development-signing-passphrase', replica = false): DynamicModule {
     return {
       module: WorkflowModule,
       global: true,
       providers: [
         { provide: Clock, useValue: clock },
         { provide: SigningPassphrase, useValue: new SigningPassphrase(signingPassphrase) },
-        { provide: UnitOfWork, useFactory: (ds: DataSource) => new UnitOfWork(ds), inject: [DataSource] },
+        {
+          provide: UnitOfWork,
+          useFactory: (ds: DataSource, reads?: DataSource) => new UnitOfWork(ds, reads ?? ds),
+          inject: [DataSource, ...(replica ? [getDataSourceToken(REPLICA_DATA_SOURCE)] : [])],
+        },
         ReferenceCache,
         CompleteStepHandler,
         RecordReceiptHandler,

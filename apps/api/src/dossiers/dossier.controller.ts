@@ -149,7 +149,7 @@ export class DossierController {
     const from = new Date(q.from);
     const to = new Date(q.to);
     if (!(from < to)) throw new DomainValidationError('PERIOD', 'Đầu kỳ phải trước cuối kỳ.', 'to');
-    const read = this.uow.read(actor.communeCode);
+    const read = this.uow.reporting(actor.communeCode);
     // Another commune's office is not found, like an unknown one: the book is the commune's own.
     const office = await this.refs.office(read.reference, q.officeCode);
     if (!office || office.communeCode !== actor.communeCode) throw new NotFoundError(`Xã không có nơi tiếp nhận mã "${q.officeCode}".`);

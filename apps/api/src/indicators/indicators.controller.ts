@@ -52,7 +52,7 @@ export class IndicatorsController {
     const from = new Date(q.from);
     const to = new Date(q.to);
     if (!(from < to)) throw new DomainValidationError('PERIOD', 'Đầu kỳ phải trước cuối kỳ.', 'to');
-    const c = await this.uow.read(actor.communeCode).indicators.electronicShare(from, to, q.unit ?? null);
+    const c = await this.uow.reporting(actor.communeCode).indicators.electronicShare(from, to, q.unit ?? null);
     const dossierShare = share(c.dossiersElectronic, c.dossiers);
     return {
       communeCode: q.communeCode,
