@@ -30,7 +30,7 @@ export class AppProcess {
     args: readonly string[] = [],
   ) {
     const vars: Record<string, string> = { ...(process.env as Record<string, string>) };
-    for (const [k, v] of Object.entries(env)) vars[k] = String(v);
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) vars[k] = String(v); // an unset optional stays unset
     // Readiness is read from lines logged at the `log` level.
     vars.LOG_LEVEL = 'log';
     Object.assign(vars, extra);
