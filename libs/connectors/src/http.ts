@@ -1,4 +1,25 @@
+import { Agent, request } from 'undici';
 import { ConnectorError, type ConnectorSystem } from './connector-error';
+
+/**
+ * One keep-alive connection pool per process for every outside system (portal, payment,
+ * population database, BHXH): a call reuses a warm socket instead of opening one, and undici's
+ * `request` skips the WHATWG streams `fetch` builds (about a third of the CPU per call).
+ */
+export const OUTSIDE_SYSTEMS = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+
+/** A POST of JSON to an outside system over {@link OUTSIDE_SYSTEMS}: the status and the whole body as text, both under `timeoutMs`. */
+export async function postText(url: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify(body),
+    dispatcher: OUTSIDE_SYSTEMS,
+    signal,
+  });
+  return { status: res.statusCode, text: await res.body.text() }; // under the same signal: a stalled body times out too
+}
 
 /** How a client reaches its system: the stub's (or the real system's) root URL and a per-call time limit. */
 export interface ConnectorOptions {
@@ -39,16 +60,9 @@ export async function postJson<T>(
   read: AnswerReader<T>,
 ): Promise<T> {
   const url = `${options.baseUrl}${path}`;
-  let res: Response;
-  let text: string;
+  let res: { status: number; text: string };
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    text = await res.text(); // under the same signal: a stalled body times out too
+    res = await postText(url, body, options.timeoutMs);
   } catch (e) {
     // By name, not instanceof: the DOMException may come from another realm (a test sandbox, say).
     const name = typeof e === 'object' && e !== null ? (e as { name?: unknown }).name : undefined;
@@ -59,8 +73,9 @@ export async function postJson<T>(
   }
   // The answer's body is the outside system's to say, and may echo the personal data it was
   // sent: errors name the status and the system's error code, never its text.
+  const { text } = res;
   const json = parseObject(text);
-  if (!res.ok) {
+  if (res.status < 200 || res.status > 299) {
     const code = typeof json?.error === 'string' ? json.error.slice(0, 64) : undefined;
     throw new ConnectorError(system, 'http', res.status, `${system}: HTTP ${res.status} from ${url}${code ? ` (error ${code})` : ''}`, code);
   }

@@ -1,3 +1,5 @@
+import { postText } from '@motcua/connectors';
+
 /**
  * The portal answered with an error code; the job is retried with backoff. Only the code is
  * kept: the portal's message is its own text and may echo the dossier's personal data.
@@ -65,16 +67,8 @@ export class PortalClient {
   }
 
   private async post(path: string, payload: unknown): Promise<Reply> {
-    const res = await fetch(`${this.o.baseUrl}/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
-      signal: AbortSignal.timeout(this.o.timeoutMs),
-    });
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new PortalError(`HTTP ${res.status}`, path);
-    }
-    return (await res.json()) as Reply;
+    const res = await postText(`${this.o.baseUrl}/${path}`, payload, this.o.timeoutMs);
+    if (res.status < 200 || res.status > 299) throw new PortalError(`HTTP ${res.status}`, path);
+    return JSON.parse(res.text) as Reply;
   }
 }
