@@ -7,5 +7,6 @@ export * from './routes/route';
 export * from './procedures/procedure';
 export * from './calendar';
 export * from './events/event-chain';
+export * from './events/dossier-events';
 export * from './access/roles';
 export * from './access/accounts';
