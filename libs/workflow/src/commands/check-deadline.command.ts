@@ -48,7 +48,7 @@ async function markOverdue(ctx: RoutingContext, job: DeadlineJob): Promise<Deadl
   return 'overdue';
 }
 
-async function warn(ctx: RoutingContext, job: DeadlineJob, audience: string, type: string, message: string): Promise<DeadlineOutcome> {
+async function warn(ctx: RoutingContext, job: DeadlineJob, audience: string, type: typeof DossierEvents.StepDueSoon | typeof DossierEvents.DossierDueSoon, message: string): Promise<DeadlineOutcome> {
   const written = await ctx.tx.casework.notify({
     dossierId: ctx.dossier.id,
     audience,

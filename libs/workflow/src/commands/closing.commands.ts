@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ConflictError, type DossierState, DomainValidationError, isTerminal, judgeTimeliness, toPortalStatus, transition } from '@motcua/domain';
+import { type ClosedWithoutResult, ConflictError, type DossierState, DomainValidationError, isTerminal, judgeTimeliness, toPortalStatus, transition } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
 import type { ActingUser } from '../access';
 import { Clock } from '../clock';
@@ -12,14 +12,15 @@ import { openDossier } from './routing-context';
 
 /**
  * Ends processing without a result: every open step leaves the inboxes, the reason is kept for
- * the notice (Mẫu 03 or Mẫu 05), and the portal hears of it.
+ * the notice (Mẫu 03 or Mẫu 05), and the portal hears of it: the caller records the closing
+ * event, for the portal, with the fields returned.
  */
-async function closeWithoutResult(ctx: RoutingContext, state: DossierState, type: string, payload: Record<string, unknown>, reason: string, actor: string): Promise<void> {
+async function closeWithoutResult(ctx: RoutingContext, state: DossierState, reason: string): Promise<ClosedWithoutResult> {
   const cancelled = await ctx.tx.workflow.cancelOpen(ctx.dossier.id);
   await ctx.tx.dossiers.update(ctx.dossier.id, { closingReason: reason, pausedAt: null, supplementDueAt: null });
   ctx.journal.setState(state);
-  ctx.journal.record(type, { ...payload, reason, cancelledSteps: cancelled, state, portalStatus: toPortalStatus(state) }, actor, ctx.now, { portal: true });
   ctx.dossier.state = state;
+  return { reason, cancelledSteps: cancelled, state, portalStatus: toPortalStatus(state) };
 }
 
 /**
@@ -42,7 +43,8 @@ export async function rejectIn(ctx: RoutingContext, actor: ActingUser, reason: s
   let unit: string | null = null;
   if (stepKey !== undefined) unit = (await openStepFor(ctx, stepKey, actor)).item.unitKind;
   else if (actor.id !== null) throw new DomainValidationError('STEP_REQUIRED', 'Phải nêu bước xử lý đang từ chối.', 'stepKey');
-  await closeWithoutResult(ctx, state, DossierEvents.RejectedAfterAppraisal, { stepKey: stepKey ?? null, unit }, reason, actor.name);
+  const closed = await closeWithoutResult(ctx, state, reason);
+  ctx.journal.record(DossierEvents.RejectedAfterAppraisal, { stepKey: stepKey ?? null, unit, ...closed }, actor.name, ctx.now, { portal: true });
 }
 
 @CommandHandler(RejectDossierCommand)
@@ -92,7 +94,8 @@ export class WithdrawDossierHandler implements ICommandHandler<WithdrawDossierCo
       if (requestedAt.getTime() > now.getTime() || requestedAt.getTime() < ctx.dossier.receivedAt.getTime()) {
         throw new DomainValidationError('REQUESTED_AT', 'Thời điểm công dân đề nghị dừng phải sau khi nộp hồ sơ và không ở tương lai.', 'requestedAt');
       }
-      await closeWithoutResult(ctx, state, DossierEvents.Withdrawn, { requestedAt: requestedAt.toISOString() }, c.reason, c.actor.name);
+      const closed = await closeWithoutResult(ctx, state, c.reason);
+      ctx.journal.record(DossierEvents.Withdrawn, { requestedAt: requestedAt.toISOString(), ...closed }, c.actor.name, ctx.now, { portal: true });
       await ctx.journal.flush();
       return { state };
     });
