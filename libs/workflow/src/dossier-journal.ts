@@ -1,14 +1,12 @@
 import type { DossierEntity, OutboxMessage, TransactionScope } from '@motcua/persistence';
-import type { DossierState } from '@motcua/domain';
+import type { DossierEventPayloads, DossierEventType, DossierState, TypedDossierEvent } from '@motcua/domain';
 import { JobName, type PortalSyncJob } from '@motcua/messaging';
 
-interface Pending {
-  readonly type: string;
-  readonly payload: Record<string, unknown>;
+type Pending = TypedDossierEvent & {
   readonly actor: string;
   readonly occurredAt: Date;
   readonly portal: boolean;
-}
+};
 
 /**
  * Collects what one command does to one dossier: its events, its new state and the messages to
@@ -26,8 +24,12 @@ export class DossierJournal {
     private readonly dossier: Pick<DossierEntity, 'id' | 'communeCode' | 'lastSeq' | 'lastHash' | 'stateSecret'>,
   ) {}
 
-  record(type: string, payload: Record<string, unknown>, actor: string, occurredAt: Date, opts: { portal?: boolean } = {}): void {
-    this.events.push({ type, payload, actor, occurredAt, portal: opts.portal ?? false });
+  /**
+   * Records an event of the catalog: its payload must have the shape the catalog gives its type
+   * (a literal type; a union of types would accept any of their payloads).
+   */
+  record<T extends DossierEventType>(type: T, payload: DossierEventPayloads[T], actor: string, occurredAt: Date, opts: { portal?: boolean } = {}): void {
+    this.events.push({ type, payload, actor, occurredAt, portal: opts.portal ?? false } as Pending);
   }
 
   /** The dossier's new state, written with the chain head when the journal is flushed. */
