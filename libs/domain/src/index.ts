@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './canonical-json';
 export * from './units/unit-kind';
 export * from './dossier/dossier-state';
 export * from './dossier/portal-status';

@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign, verify } from 'node:crypto';
+import { canonicalJson } from '@motcua/domain';
 import type { AcrossCommunes, ResultSignatureRow, SigningKeyRow, TransactionScope } from '@motcua/persistence';
 
 /** The algorithm of the communes' signing keys (node:crypto, RFC 8032). */
@@ -28,18 +29,6 @@ export function keyIdOf(publicKeyPem: string): string {
   return createHash('sha256').update(der).digest('hex').slice(0, 32);
 }
 
-/** JSON with object keys sorted at every level: the same statement always gives the same bytes. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * The commune's active signing key, created on first use: an Ed25519 pair whose private key is
  * stored as encrypted PKCS#8 (AES-256-CBC under the passphrase). Two first signatures at once
@@ -55,7 +44,10 @@ export async function activeSigningKey(tx: TransactionScope, passphrase: Signing
   return tx.signing.insertKey({ id: keyIdOf(publicKey), algorithm: SIGNING_ALGORITHM, publicKey, privateKey });
 }
 
-/** Signs the canonical JSON of `statement`; returns the exact signed text and the base64 signature. */
+/**
+ * Signs the canonical JSON (RFC 8785) of `statement`; returns the exact signed text and the base64
+ * signature. A check verifies that stored text as it is, never a re-serialisation.
+ */
 export function signStatement(key: SigningKeyRow, passphrase: SigningPassphrase, statement: Record<string, unknown>): { payload: string; signature: string } {
   const payload = canonicalJson(statement);
   return { payload, signature: sign(null, Buffer.from(payload, 'utf8'), passphrase.privateKey(key.privateKey)).toString('base64') };

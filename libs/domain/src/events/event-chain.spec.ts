@@ -1,4 +1,5 @@
-import { canonicalJson, type ChainedEvent, computeEventHash, GENESIS_HASH, verifyChain } from './event-chain';
+import { canonicalJson } from '../canonical-json';
+import { type ChainedEvent, computeEventHash, GENESIS_HASH, verifyChain } from './event-chain';
 
 function chain(n: number): ChainedEvent[] {
   const events: ChainedEvent[] = [];

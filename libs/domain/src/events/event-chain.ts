@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json';
 
 /** Hash the first event of a dossier chains to. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -15,20 +16,9 @@ export interface ChainedEvent {
   readonly hash: string;
 }
 
-/** JSON with object keys sorted, so the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
 /**
- * SHA-256 over the previous hash and the event's content: editing, removing or reordering any
- * event breaks every link after it.
+ * SHA-256 over the previous hash and the event's content in canonical JSON (RFC 8785): editing,
+ * removing or reordering any event breaks every link after it.
  */
 export function computeEventHash(prevHash: string, e: Omit<ChainedEvent, 'prevHash' | 'hash'>): string {
   const body = canonicalJson({
