@@ -32,8 +32,8 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     const [row] = await api.ds.query(`SELECT
       (SELECT count(*) FROM dossiers)::int AS dossiers,
       (SELECT count(*) FROM dossier_events)::int AS events,
-      (SELECT count(*) FROM outbox WHERE queue <> 'deadlines')::int AS outbox,
-      (SELECT count(*) FROM outbox WHERE queue = 'deadlines')::int AS deadlines,
+      (SELECT count(*) FROM outbox)::int AS outbox,
+      (SELECT count(*) FROM deadline_timers)::int AS deadlines,
       (SELECT coalesce(sum(last_value), 0) FROM dossier_code_sequences)::int AS codes,
       (SELECT coalesce(sum(last_value), 0) FROM tracking_book_sequences)::int AS book`);
     return row;
@@ -63,14 +63,15 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     expect(after.dossiers - before.dossiers).toBe(1);
     expect(after.events - before.events).toBe(2);
     expect(after.outbox - before.outbox).toBe(2);
-    // The desk's reminder one working day before the appointment, and the due-time check.
+    // The desk's reminder one working day before the appointment, and the due-time check: rows of
+    // the timer table, written with the events (no delayed job, no outbox row).
     const deadlines = await api.ds.query(
-      `SELECT payload->>'kind' AS kind, run_at FROM outbox WHERE queue = 'deadlines' AND payload->>'dossierId' = $1 ORDER BY run_at`,
+      `SELECT kind, due_at, fire_at FROM deadline_timers WHERE dossier_id = $1 AND fired_at IS NULL ORDER BY fire_at`,
       [res.body.id],
     );
     expect(deadlines).toEqual([
-      { kind: 'dossier-due-soon', run_at: new Date('2026-03-04T17:00:00+07:00') },
-      { kind: 'dossier-due', run_at: new Date('2026-03-05T17:00:00+07:00') },
+      { kind: 'dossier-due-soon', due_at: new Date('2026-03-05T17:00:00+07:00'), fire_at: new Date('2026-03-04T17:00:00+07:00') },
+      { kind: 'dossier-due', due_at: new Date('2026-03-05T17:00:00+07:00'), fire_at: new Date('2026-03-05T17:00:00+07:00') },
     ]);
 
     const events = await api.ds.query(
@@ -83,7 +84,7 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     expect(events[0].payload).not.toHaveProperty('phone');
     expect(JSON.stringify(events[0].payload)).not.toContain('0912345678');
     expect(verifyChain(events)).toBeUndefined();
-    const outbox = await api.ds.query(`SELECT queue, job_name, payload FROM outbox WHERE queue <> 'deadlines' ORDER BY id DESC LIMIT 2`);
+    const outbox = await api.ds.query(`SELECT queue, job_name, payload FROM outbox ORDER BY id DESC LIMIT 2`);
     const [handoff] = await api.ds.query(`SELECT id FROM handoffs WHERE dossier_id = $1`, [res.body.id]);
     expect(outbox).toEqual(
       expect.arrayContaining([

@@ -318,10 +318,11 @@ describe('officer workflow (Xử lý hồ sơ của cán bộ)', () => {
   it('refuses what it must (403 other unit, 404 other commune or unknown, 400 naming the field, 409 illegal) and changes nothing', async () => {
     const d = await intake('2026-03-17 09:00');
     const base = `/api/dossiers/${d.id}`;
-    // The test's clock is in the past, so both reminders' delayed jobs fire at once: let them land first.
+    // The reminders wait in the timer table for their moment on the application's clock, so none
+    // fires during the refusals: the step's warning and the dossier's two.
     await eventually(async () => {
-      const types = await eventTypes(api.ds, d.id);
-      return types.includes('StepDueSoon') && types.includes('DossierDueSoon') ? true : undefined;
+      const [{ n }] = await api.ds.query(`SELECT count(*)::int AS n FROM deadline_timers WHERE dossier_id = $1 AND fired_at IS NULL AND fire_at > $2`, [d.id, api.clock.now()]);
+      return n === 3 ? true : undefined;
     });
     const before = await snapshot(d.id);
     const refusals: [Promise<request.Response>, number, string?][] = [

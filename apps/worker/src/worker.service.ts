@@ -70,7 +70,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     await this.relay.start();
     this.sweeper = new RecoverySweeper(this.uow, { resendAfterMs: this.env.HANDOFF_RESEND_AFTER_MS, outboxRetentionMs: this.env.OUTBOX_RETENTION_MS });
     this.sweeper.start();
-    this.deadlineSweeper = new DeadlineSweeper(this.uow, this.commands, this.clock, this.env.DEADLINE_SWEEP_MS);
+    this.deadlineSweeper = new DeadlineSweeper(this.uow, this.commands, this.clock, this.env.DEADLINE_SWEEP_MS, this.env.DEADLINE_TIMER_POLL_MS);
     this.deadlineSweeper.start();
 
     const stubs = { baseUrl: this.env.STUBS_URL, timeoutMs: 10_000 };
@@ -91,6 +91,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       }),
     );
     this.consume('portal-sync', (job) => portal.process(job), 4);
+    // Reminders are timer rows now; this drains delayed jobs an older version left in Redis.
     const deadlines = new DeadlineProcessor(this.commands);
     this.consume('deadlines', (job) => deadlines.process(job), 4);
     this.logger.log(`outbox relay running; consuming units ${units.join(', ')}, portal-sync and deadlines`);

@@ -118,6 +118,12 @@ export class Env {
   @Min(100)
   DEADLINE_SWEEP_MS = 60_000;
 
+  /** How often the worker fires the due reminders of the timer table (step and dossier deadlines, supplement deadlines). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(50)
+  DEADLINE_TIMER_POLL_MS = 1_000;
+
   /**
    * How long the API trusts what it read of a token's user (active, token version): a
    * deactivated account or a change of its roles stops its tokens within this long. 0: read every time.

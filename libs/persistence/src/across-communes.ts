@@ -14,6 +14,17 @@ export interface PassedDeadline {
   readonly dueAt: Date;
 }
 
+/** A reminder of the timer table whose moment came, claimed by one sweeper. */
+export interface DueTimer {
+  readonly id: string;
+  readonly communeCode: string;
+  readonly dossierId: string;
+  readonly kind: string;
+  readonly stepKey: string;
+  readonly dueAt: Date;
+  readonly attempts: number;
+}
+
 /** What the API checks of a token's user on each request (cached). */
 export interface TokenState {
   readonly communeCode: string;
@@ -67,6 +78,33 @@ export class AcrossCommunes {
         ORDER BY d.due_at`,
       [now, limit, leaseMs, claimedBy],
     )) as PassedDeadline[];
+  }
+
+  /**
+   * The reminders of the timer table due by `now`, soonest first, each claimed for `leaseMs` in
+   * the same statement (SKIP LOCKED: sweepers of N workers take disjoint rows; a claim left by
+   * a worker that died runs out and the next sweep takes it). The partial index of unfired
+   * timers keeps it cheap however many have fired.
+   */
+  async claimDueTimers(now: Date, limit: number, leaseMs: number, claimedBy: string): Promise<DueTimer[]> {
+    const [rows] = (await this.m.query(
+      `UPDATE deadline_timers t SET claimed_until = now() + make_interval(secs => $3 / 1000.0), claimed_by = $4, attempts = t.attempts + 1
+        WHERE t.id IN (SELECT id FROM deadline_timers WHERE fired_at IS NULL AND fire_at <= $1 AND (claimed_until IS NULL OR claimed_until < now())
+                        ORDER BY fire_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING t.id::text, t.commune_code AS "communeCode", t.dossier_id AS "dossierId", t.kind, t.step_key AS "stepKey", t.due_at AS "dueAt", t.attempts`,
+      [now, limit, leaseMs, claimedBy],
+    )) as [DueTimer[], number];
+    return rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  }
+
+  /** Marks claimed timers fired, with what their check did. */
+  async markTimersFired(fired: readonly { readonly id: string; readonly outcome: string }[]): Promise<void> {
+    if (fired.length === 0) return;
+    await this.m.query(
+      `UPDATE deadline_timers t SET fired_at = now(), outcome = f.outcome, claimed_until = NULL
+         FROM unnest($1::bigint[], $2::text[]) AS f(id, outcome) WHERE t.id = f.id`,
+      [fired.map((f) => f.id), fired.map((f) => f.outcome)],
+    );
   }
 
   /**
@@ -146,7 +184,7 @@ export class AcrossCommunes {
     return rows.length;
   }
 
-  /** Deletes sent outbox rows older than the retention, and deadline claims long run out. */
+  /** Deletes sent outbox rows older than the retention, fired timers and deadline claims long run out. */
   async purgeSent(retentionMs: number, limit = 5000): Promise<number> {
     const [, n] = (await this.m.query(
       `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < now() - make_interval(secs => $1 / 1000.0) LIMIT $2)`,
@@ -155,6 +193,10 @@ export class AcrossCommunes {
     await this.m.query(
       `DELETE FROM deadline_claims WHERE (dossier_id, kind, due_at) IN
          (SELECT dossier_id, kind, due_at FROM deadline_claims WHERE claimed_until < now() - make_interval(secs => $1 / 1000.0) LIMIT $2)`,
+      [retentionMs, limit],
+    );
+    await this.m.query(
+      `DELETE FROM deadline_timers WHERE id IN (SELECT id FROM deadline_timers WHERE fired_at < now() - make_interval(secs => $1 / 1000.0) LIMIT $2)`,
       [retentionMs, limit],
     );
     return n;

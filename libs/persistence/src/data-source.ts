@@ -6,6 +6,7 @@ import { OfficerWorkflow1764600000000 } from './migrations/1764600000000-officer
 import { AccountsAndVerification1764700000000 } from './migrations/1764700000000-accounts-and-verification';
 import { NothingLost1764800000000 } from './migrations/1764800000000-nothing-lost';
 import { OneNotifyPerTransaction1764900000000 } from './migrations/1764900000000-one-notify-per-transaction';
+import { DeadlineTimers1765000000000 } from './migrations/1765000000000-deadline-timers';
 
 /** Every migration, in order. Listed explicitly so a bundled build finds them. */
 export const MIGRATIONS = [
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   AccountsAndVerification1764700000000,
   NothingLost1764800000000,
   OneNotifyPerTransaction1764900000000,
+  DeadlineTimers1765000000000,
 ];
 
 /** The name of the read replica's TypeORM data source (`DATABASE_READ_URL`). */

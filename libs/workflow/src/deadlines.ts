@@ -1,18 +1,15 @@
-import { type DeadlineJob, type DeadlineKind, JobName } from '@motcua/messaging';
-import type { OutboxMessage } from '@motcua/persistence';
+import type { DeadlineKind } from '@motcua/messaging';
 import type { RoutingContext } from './routing';
 
 /** A step is warned about half-way through its time, and at the latest this long before it is due. */
 export const STEP_WARNING_LEAD_MINUTES = 120;
 
-/** The outbox message of a deadline job, delayed until `runAt` (DESIGN.md §4.3). */
-export function deadlineMessage(job: DeadlineJob, runAt: Date): OutboxMessage {
-  return { queue: 'deadlines', jobName: JobName.Deadline, payload: { ...job }, runAt };
-}
-
-function schedule(ctx: RoutingContext, kind: DeadlineKind, dueAt: Date, runAt: Date, stepKey?: string): void {
-  const job: DeadlineJob = { dossierId: ctx.dossier.id, communeCode: ctx.dossier.communeCode, kind, dueAt: dueAt.toISOString(), ...(stepKey ? { stepKey } : {}) };
-  ctx.journal.send(deadlineMessage(job, runAt));
+/**
+ * Sets a reminder: a row of the timer table, written with the command's events (DESIGN.md §4.3);
+ * the deadline sweeper fires it at `fireAt`.
+ */
+function schedule(ctx: RoutingContext, kind: DeadlineKind, dueAt: Date, fireAt: Date, stepKey?: string): void {
+  ctx.journal.timer({ kind, dueAt, fireAt, ...(stepKey ? { stepKey } : {}) });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DossierEntity, OutboxMessage, TransactionScope } from '@motcua/persistence';
+import type { DeadlineTimer, DossierEntity, OutboxMessage, TransactionScope } from '@motcua/persistence';
 import type { DossierEventPayloads, DossierEventType, DossierState, TypedDossierEvent } from '@motcua/domain';
 import { JobName, type PortalSyncJob } from '@motcua/messaging';
 
@@ -9,14 +9,16 @@ type Pending = TypedDossierEvent & {
 };
 
 /**
- * Collects what one command does to one dossier: its events, its new state and the messages to
- * send. `flush` appends the events to the hash chain (moving the state with the head) and writes
- * the outbox rows, in the command's transaction.
+ * Collects what one command does to one dossier: its events, its new state, the messages to
+ * send and the reminders to set. `flush` appends the events to the hash chain (moving the state
+ * with the head) and writes the outbox rows and the timers, in one statement of the command's
+ * transaction.
  * Events marked for the portal get a portal-sync message, unless the dossier is state-secret.
  */
 export class DossierJournal {
   private readonly events: Pending[] = [];
   private readonly messages: OutboxMessage[] = [];
+  private readonly timers: DeadlineTimer[] = [];
   private state?: DossierState;
 
   constructor(
@@ -41,6 +43,11 @@ export class DossierJournal {
     this.messages.push(message);
   }
 
+  /** Sets a reminder (a row of the timer table), written with the events. */
+  timer(timer: DeadlineTimer): void {
+    this.timers.push(timer);
+  }
+
   /** Writes the events, the state and the messages; returns the new head sequence number. */
   async flush(): Promise<number> {
     if (!this.dossier.stateSecret) {
@@ -52,9 +59,7 @@ export class DossierJournal {
     }
     const head = await this.tx.events.append(
       { dossierId: this.dossier.id, lastSeq: this.dossier.lastSeq, lastHash: this.dossier.lastHash },
-      this.events,
-      this.state,
-      this.messages,
+      { events: this.events, state: this.state, messages: this.messages, timers: this.timers },
     );
     return head.lastSeq;
   }

@@ -12,6 +12,26 @@ export interface NewDossierEvent {
   readonly occurredAt: Date;
 }
 
+/**
+ * A reminder a command sets (hạn xử lý): at `fireAt` the deadline sweeper checks whether the
+ * deadline `dueAt` of `kind` (and of `stepKey`, for a step) still applies, and acts once.
+ */
+export interface DeadlineTimer {
+  readonly kind: string;
+  readonly dueAt: Date;
+  readonly fireAt: Date;
+  readonly stepKey?: string;
+}
+
+/** What one command writes with its events, in the same statement. */
+export interface ChainWrite {
+  readonly events: readonly NewDossierEvent[];
+  /** The dossier's new state, moved with the chain head. */
+  readonly state?: DossierState;
+  readonly messages?: readonly OutboxMessage[];
+  readonly timers?: readonly DeadlineTimer[];
+}
+
 /** Where a dossier's chain stands: its last sequence number and hash. */
 export interface ChainHead {
   readonly dossierId: string;
@@ -27,16 +47,14 @@ export interface ChainHead {
 export class DossierEventRepository extends CommuneRepository {
   /**
    * Appends events after `head`, moves the head (and the dossier's state, when given) and writes
-   * the command's outbox messages, in one statement; returns the new head. Runs inside the
-   * caller's transaction.
+   * the command's outbox messages and deadline timers, in one statement; returns the new head.
+   * Runs inside the caller's transaction.
    */
-  async append(
-    head: ChainHead,
-    events: readonly NewDossierEvent[],
-    newState?: DossierState,
-    messages: readonly OutboxMessage[] = [],
-  ): Promise<ChainHead> {
-    if (events.length === 0 && newState === undefined) {
+  async append(head: ChainHead, write: ChainWrite): Promise<ChainHead> {
+    const { events, state: newState } = write;
+    const messages = write.messages ?? [];
+    const timers = write.timers ?? [];
+    if (events.length === 0 && newState === undefined && timers.length === 0) {
       await this.sibling(OutboxRepository).add(messages);
       return head;
     }
@@ -63,6 +81,12 @@ export class DossierEventRepository extends CommuneRepository {
     }
     if (messages.length > 0) {
       ctes.push(`queued AS (INSERT INTO outbox (commune_code, queue, job_name, payload, run_at) VALUES ${outboxValues(messages, param)} RETURNING 1)`);
+    }
+    if (timers.length > 0) {
+      // A reminder set twice for the same deadline (a re-delivered command) is one row.
+      const tuples = timers.map((t) => `($1, ${param(head.dossierId)}, ${param(t.kind)}, ${param(t.stepKey ?? '')}, ${param(t.dueAt)}::timestamptz, ${param(t.fireAt)}::timestamptz)`);
+      ctes.push(`timed AS (INSERT INTO deadline_timers (commune_code, dossier_id, kind, step_key, due_at, fire_at) VALUES ${tuples.join(', ')}
+         ON CONFLICT (dossier_id, kind, step_key, due_at) DO NOTHING RETURNING 1)`);
     }
     // One round trip for the events, the outbox rows, the chain head and the state: the hand-off
     // path is dominated by round trips (each a costly socket write here), not by PostgreSQL work.
