@@ -1,4 +1,4 @@
-import { DOSSIER_STATE_LABELS, type ProcedureDefinition, toLocalDateTime, toPortalStatus, UNIT_REGISTRY } from '@motcua/domain';
+import { DOSSIER_STATE_LABELS, type ProcedureDefinition, stateChangeOf, toLocalDateTime, toPortalStatus, UNIT_REGISTRY } from '@motcua/domain';
 import { DossierEntity, DossierEventEntity } from '@motcua/persistence';
 
 /** `yyyyMMddHHmmss` in Vietnam time, the portal's timestamp format. */
@@ -38,13 +38,15 @@ export function dossierHeader(d: DossierEntity, p: ProcedureDefinition): Record<
 
 /** CapNhatTienDoHoSoMC data item for one event; `IdTienDo` makes a re-send recognisable. */
 export function progressItem(d: DossierEntity, e: DossierEventEntity): Record<string, unknown> {
-  const status = typeof e.payload.portalStatus === 'number' ? e.payload.portalStatus : toPortalStatus(d.state);
+  // The state the event moved the dossier to; an event that moves none (an apology) shows the current one.
+  const change = stateChangeOf(e);
+  const status = change?.portalStatus ?? toPortalStatus(d.state);
   return {
     IdTienDo: `${d.id}:${e.seq}`,
     MaHoSo: d.code,
     NguoiXuLy: e.actor.slice(0, 50),
     ThoiDiemXuLy: portalTime(e.occurredAt),
-    NoiDungXuLy: DOSSIER_STATE_LABELS[(e.payload.state as DossierEntity['state']) ?? d.state] ?? e.type,
+    NoiDungXuLy: DOSSIER_STATE_LABELS[change?.state ?? d.state] ?? e.type,
     TrangThai: status,
     NgayBatDau: portalTime(e.occurredAt),
     NgayKetThucTheoQuyDinh: portalTime(d.dueAt),

@@ -65,7 +65,7 @@ export type EventDocument = {
 };
 
 /** The dossier's state after the event, as the portal sees it too. */
-type StateChange = {
+export type StateChange = {
   readonly state: DossierState;
   readonly portalStatus: PortalStatusCode;
 };
@@ -117,8 +117,8 @@ export type StepCompletedPayload = StateChange & {
 };
 
 export type ResultReadyPayload = StateChange & {
-  /** Against the dossier's original due date. */
-  readonly timeliness: Timeliness;
+  /** Against the dossier's original due date; absent on the first rows written (before 2026-12). */
+  readonly timeliness?: Timeliness;
 };
 
 export type WorkItemTakenPayload = {
@@ -245,6 +245,23 @@ export type TypedDossierEvent<T extends DossierEventType = DossierEventType> = {
   [K in T]: { readonly type: K; readonly payload: DossierEventPayloads[K] };
 }[T];
 
+/** The event types whose payload carries the dossier's state and portal status ({@link StateChange}). */
+export type StateChangeEventType = {
+  [K in DossierEventType]: DossierEventPayloads[K] extends StateChange ? K : never;
+}[DossierEventType];
+
+/** Every {@link StateChangeEventType}, for readers that take the state from the log. */
+export const STATE_CHANGE_EVENTS: readonly StateChangeEventType[] = [
+  DossierEvents.Received,
+  DossierEvents.StepCompleted,
+  DossierEvents.ResultReady,
+  DossierEvents.SupplementRequested,
+  DossierEvents.SupplementReceived,
+  DossierEvents.RejectedAfterAppraisal,
+  DossierEvents.Withdrawn,
+  DossierEvents.ResultReturned,
+];
+
 /**
  * Narrows a stored event (a row, a view of one) to the given types, so its payload is read with
  * the catalog's type. The payload is trusted to match its type: the log is written only through
@@ -276,4 +293,9 @@ export function payloadText<T extends DossierEventType>(alias: string, type: T, 
 /** The SQL literal of an event type name (`'HandoffSent'`), from the catalog's constants. */
 export function eventTypeSql(type: DossierEventType): string {
   return `'${type}'`;
+}
+
+/** The state and portal status an event records, when its type carries them. */
+export function stateChangeOf(event: { readonly type: string; readonly payload: unknown }): StateChange | undefined {
+  return isDossierEvent(event, ...STATE_CHANGE_EVENTS) ? event.payload : undefined;
 }
