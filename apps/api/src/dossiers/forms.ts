@@ -1,4 +1,16 @@
-import { formatVn, judgeTimeliness, type ProcedureDefinition, TIMELINESS_LABELS, toLocalDate, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
+import {
+  DossierEvents,
+  type DossierEventType,
+  formatVn,
+  isDossierEvent,
+  judgeTimeliness,
+  type ProcedureDefinition,
+  TIMELINESS_LABELS,
+  toLocalDate,
+  type TypedDossierEvent,
+  UNIT_REGISTRY,
+  type UnitKind,
+} from '@motcua/domain';
 import type { FormDocument, FormHeader, FormKey, SignatureBlock, TrackingBookRow } from '@motcua/documents';
 import type {
   ApologyRow,
@@ -11,7 +23,7 @@ import type {
   SupplementRequestRow,
 } from '@motcua/persistence';
 import { buildReceiptSlip } from '../intake/receipt-slip';
-import { DossierEvents, PAPER_REASON_LABELS, type PaperReason } from '@motcua/workflow';
+import { PAPER_REASON_LABELS, type PaperReason } from '@motcua/workflow';
 
 /** Everything the forms of one dossier print, loaded once. */
 export interface DossierRecord {
@@ -44,8 +56,15 @@ export function formHeader(commune: CommuneEntity, at: Date, issuer: string, num
 
 const sign = (title: string, name: string, note?: string): SignatureBlock => ({ title, name, ...(note ? { note } : {}) });
 
-function lastEvent(r: DossierRecord, type: string): DossierEventEntity | undefined {
-  return [...r.events].reverse().find((e) => e.type === type);
+/** A stored event with its payload typed by the catalog. */
+type EventOf<T extends DossierEventType> = DossierEventEntity & TypedDossierEvent<T>;
+
+function lastEvent<T extends DossierEventType>(r: DossierRecord, type: T): EventOf<T> | undefined {
+  for (let i = r.events.length - 1; i >= 0; i--) {
+    const e = r.events[i];
+    if (isDossierEvent(e, type)) return e;
+  }
+  return undefined;
 }
 
 /**
@@ -104,7 +123,7 @@ function mau02(r: DossierRecord): FormDocument {
 function mau03(r: DossierRecord): FormDocument {
   const e = lastEvent(r, DossierEvents.RejectedAfterAppraisal);
   if (!e || r.dossier.state !== 'rejected_after_appraisal') throw new FormNotApplicable('Hồ sơ không bị từ chối giải quyết.');
-  const unit = (e.payload.unit as string | null) ?? r.procedure.leadUnit;
+  const unit = e.payload.unit ?? r.procedure.leadUnit;
   return {
     form: 'mau-03',
     header: formHeader(r.commune, e.occurredAt, unitName(unit)),
@@ -113,7 +132,7 @@ function mau03(r: DossierRecord): FormDocument {
     applicantAddress: r.dossier.applicantAddress,
     procedureName: r.procedure.name,
     receivedAtText: formatVn(r.dossier.receivedAt),
-    reason: String(e.payload.reason ?? r.dossier.closingReason ?? ''),
+    reason: e.payload.reason,
     signatures: [sign('NGƯỜI LẬP PHIẾU', e.actor)],
   };
 }
@@ -146,17 +165,17 @@ function mau05(r: DossierRecord): FormDocument {
     dossierCode: r.dossier.code,
     procedureName: r.procedure.name,
     receivedAtText: formatVn(r.dossier.receivedAt),
-    requestedAtText: formatVn(new Date(String(e.payload.requestedAt ?? e.occurredAt.toISOString()))),
-    reason: String(e.payload.reason ?? ''),
+    requestedAtText: formatVn(new Date(e.payload.requestedAt)),
+    reason: e.payload.reason,
     signatures: [sign('NGƯỜI LẬP', e.actor)],
     recipients: ['Như trên;', 'Lưu: VT.'],
   };
 }
 
 /** Who completed each step and when: the giver of the next hand-off from that unit. */
-function stepCompletions(r: DossierRecord): Map<string, DossierEventEntity> {
-  const done = new Map<string, DossierEventEntity>();
-  for (const e of r.events) if (e.type === DossierEvents.StepCompleted) done.set(String(e.payload.stepKey), e);
+function stepCompletions(r: DossierRecord): Map<string, EventOf<typeof DossierEvents.StepCompleted>> {
+  const done = new Map<string, EventOf<typeof DossierEvents.StepCompleted>>();
+  for (const e of r.events) if (isDossierEvent(e, DossierEvents.StepCompleted)) done.set(e.payload.stepKey, e);
   return done;
 }
 

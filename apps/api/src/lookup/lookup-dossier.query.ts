@@ -1,6 +1,6 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { DOSSIER_STATE_LABELS, formatVn, NotFoundError, toPortalStatus, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
+import { DossierEvents, DOSSIER_STATE_LABELS, formatVn, isDossierEvent, NotFoundError, toPortalStatus, UNIT_REGISTRY, type UnitKind } from '@motcua/domain';
 import { UnitOfWork } from '@motcua/persistence';
 import { checkStoredSignature, ReferenceCache, verificationPath } from '@motcua/workflow';
 import { LookupDossierDto, LookupResultView } from './lookup.dto';
@@ -10,18 +10,17 @@ export class LookupDossierQuery {
 }
 
 /** The events a citizen may see, in Vietnamese; the others (receipts, internal steps) stay inside. */
-function publicText(type: string, payload: Record<string, unknown>): string | undefined {
-  switch (type) {
-    case 'DossierReceived':
+function publicText(e: { readonly type: string; readonly payload: unknown }): string | undefined {
+  if (!isDossierEvent(e, DossierEvents.Received, DossierEvents.HandoffSent, DossierEvents.ResultReady)) return undefined;
+  switch (e.type) {
+    case DossierEvents.Received:
       return 'Hồ sơ được tiếp nhận';
-    case 'HandoffSent': {
-      const unit = UNIT_REGISTRY[payload.toUnit as UnitKind];
-      return payload.toUnit === 'van-phong' ? 'Chuyển kết quả về Bộ phận Một cửa' : `Chuyển đến ${unit?.name ?? 'đơn vị xử lý'}`;
+    case DossierEvents.HandoffSent: {
+      const unit = UNIT_REGISTRY[e.payload.toUnit as UnitKind];
+      return e.payload.toUnit === 'van-phong' ? 'Chuyển kết quả về Bộ phận Một cửa' : `Chuyển đến ${unit?.name ?? 'đơn vị xử lý'}`;
     }
-    case 'ResultReady':
+    case DossierEvents.ResultReady:
       return 'Đã có kết quả, chờ trả cho công dân';
-    default:
-      return undefined;
   }
 }
 
@@ -68,7 +67,7 @@ export class LookupDossierHandler implements IQueryHandler<LookupDossierQuery, L
       appointmentAt: dossier.dueAt.toISOString(),
       appointmentText: formatVn(dossier.dueAt),
       history: events.flatMap((e) => {
-        const description = publicText(e.type, e.payload);
+        const description = publicText(e);
         return description ? [{ at: e.occurredAt.toISOString(), description }] : [];
       }),
       signatures: await Promise.all(
