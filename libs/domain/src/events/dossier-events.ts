@@ -275,25 +275,28 @@ export function isDossierEvent<E extends { readonly type: string; readonly paylo
 }
 
 /**
- * A payload field's name, checked against the catalog: SQL that reads `payload->>'key'` names
- * the key through this, so renaming a field breaks the compile instead of the report.
+ * SQL over the log names event types and payload keys through these, never as bare literals, so
+ * renaming a type or a field in the catalog breaks the compile instead of a report. They take
+ * identifiers from the catalog only, never user input, so they are safe to splice into SQL.
  */
-export function payloadKey<T extends DossierEventType>(_type: T, key: keyof DossierEventPayloads[T] & string): string {
-  return key;
-}
-
-/**
- * `alias.payload->>'key'` for an event of the given type: a payload field as text in SQL, its
- * name checked against the catalog. Keys are identifiers from the catalog, never user input.
- */
-export function payloadText<T extends DossierEventType>(alias: string, type: T, key: keyof DossierEventPayloads[T] & string): string {
-  return `${alias}.payload->>'${payloadKey(type, key)}'`;
-}
-
-/** The SQL literal of an event type name (`'HandoffSent'`), from the catalog's constants. */
-export function eventTypeSql(type: DossierEventType): string {
-  return `'${type}'`;
-}
+export const EventSql = {
+  /** The SQL literal of an event type (`'HandoffSent'`). */
+  type(type: DossierEventType): string {
+    return `'${type}'`;
+  },
+  /** A list of event types for `IN (…)`. */
+  types(types: readonly DossierEventType[]): string {
+    return types.map((t) => `'${t}'`).join(', ');
+  },
+  /** A payload field's name as an SQL literal, checked against a payload type: `key<StateChange>('state')`. */
+  key<P extends object>(key: keyof P & string): string {
+    return `'${key}'`;
+  },
+  /** `alias.payload->>'key'`: the field of an event of `type`, as text. */
+  text<T extends DossierEventType>(alias: string, _type: T, key: keyof DossierEventPayloads[T] & string): string {
+    return `${alias}.payload->>'${key}'`;
+  },
+} as const;
 
 /** The state and portal status an event records, when its type carries them. */
 export function stateChangeOf(event: { readonly type: string; readonly payload: unknown }): StateChange | undefined {

@@ -1,4 +1,11 @@
+import { DossierEvents, EventSql, type HandoffSentPayload } from '@motcua/domain';
 import { CommuneRepository } from '../tenancy';
+
+const RECEIVED = EventSql.type(DossierEvents.Received);
+const SENT = EventSql.type(DossierEvents.HandoffSent);
+/** A DossierReceived row's state-secret flag, false when absent. */
+const secretOf = (alias: string): string => `coalesce((${EventSql.text(alias, DossierEvents.Received, 'stateSecret')})::boolean, false)`;
+const sent = (alias: string, key: keyof HandoffSentPayload & string): string => EventSql.text(alias, DossierEvents.HandoffSent, key);
 
 /** Counts behind the electronic-circulation indicator (DOMAIN.md decision 9). */
 export interface ElectronicShareCounts {
@@ -29,13 +36,13 @@ export class IndicatorRepository extends CommuneRepository {
     const params = [from, to, unit];
     const [dossierRow] = (await this.sql(
       `WITH received AS (
-         SELECT dossier_id, coalesce((payload->>'stateSecret')::boolean, false) AS secret
-           FROM dossier_events
-          WHERE commune_code = $1 AND type = 'DossierReceived' AND occurred_at >= $2 AND occurred_at < $3
+         SELECT e.dossier_id, ${secretOf('e')} AS secret
+           FROM dossier_events e
+          WHERE e.commune_code = $1 AND e.type = ${RECEIVED} AND e.occurred_at >= $2 AND e.occurred_at < $3
        ), sent AS (
-         SELECT e.dossier_id, e.payload->>'channel' AS channel, e.payload->>'fromUnit' AS from_unit, e.payload->>'toUnit' AS to_unit
+         SELECT e.dossier_id, ${sent('e', 'channel')} AS channel, ${sent('e', 'fromUnit')} AS from_unit, ${sent('e', 'toUnit')} AS to_unit
            FROM dossier_events e JOIN received r ON r.dossier_id = e.dossier_id
-          WHERE e.commune_code = $1 AND e.type = 'HandoffSent' AND NOT r.secret
+          WHERE e.commune_code = $1 AND e.type = ${SENT} AND NOT r.secret
        ), per_dossier AS (
          SELECT dossier_id, bool_and(channel = 'electronic') AS all_electronic
            FROM sent GROUP BY dossier_id
@@ -47,13 +54,13 @@ export class IndicatorRepository extends CommuneRepository {
       params,
     )) as { dossiers: number; electronic: number; secret: number }[];
     const units = (await this.sql(
-      `SELECT e.payload->>'toUnit' AS unit, count(*)::int AS handoffs,
-              count(*) FILTER (WHERE e.payload->>'channel' = 'electronic')::int AS electronic
+      `SELECT ${sent('e', 'toUnit')} AS unit, count(*)::int AS handoffs,
+              count(*) FILTER (WHERE ${sent('e', 'channel')} = 'electronic')::int AS electronic
          FROM dossier_events e
-        WHERE e.commune_code = $1 AND e.type = 'HandoffSent' AND e.occurred_at >= $2 AND e.occurred_at < $3
-          AND ($4::text IS NULL OR e.payload->>'fromUnit' = $4 OR e.payload->>'toUnit' = $4)
-          AND NOT EXISTS (SELECT 1 FROM dossier_events r WHERE r.dossier_id = e.dossier_id AND r.type = 'DossierReceived'
-                          AND coalesce((r.payload->>'stateSecret')::boolean, false))
+        WHERE e.commune_code = $1 AND e.type = ${SENT} AND e.occurred_at >= $2 AND e.occurred_at < $3
+          AND ($4::text IS NULL OR ${sent('e', 'fromUnit')} = $4 OR ${sent('e', 'toUnit')} = $4)
+          AND NOT EXISTS (SELECT 1 FROM dossier_events r WHERE r.dossier_id = e.dossier_id AND r.type = ${RECEIVED}
+                          AND ${secretOf('r')})
         GROUP BY 1 ORDER BY 1`,
       params,
     )) as { unit: string; handoffs: number; electronic: number }[];

@@ -1,5 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { type BrokenLink, type ChainedEvent, verifyChain } from '@motcua/domain';
+import { type BrokenLink, type ChainedEvent, DossierEvents, EventSql, type StateChange, verifyChain } from '@motcua/domain';
+
+const RECEIVED = EventSql.type(DossierEvents.Received);
+const SENT = EventSql.type(DossierEvents.HandoffSent);
+/** The payload key of the state an event records (any type whose payload is a {@link StateChange}). */
+const STATE = EventSql.key<StateChange>('state');
 
 /** A dossier whose event chain is broken, with the first bad link. */
 export interface BrokenChain extends BrokenLink {
@@ -148,11 +153,11 @@ export class IntegrityRepository {
     for (;;) {
       const rows = (await this.m.query(
         `SELECT d.id, d.code, d.state,
-                CASE WHEN s.state = 'received' AND EXISTS (SELECT 1 FROM dossier_events h WHERE h.dossier_id = d.id AND h.type = 'HandoffSent' AND h.seq > s.seq)
+                CASE WHEN s.state = 'received' AND EXISTS (SELECT 1 FROM dossier_events h WHERE h.dossier_id = d.id AND h.type = ${SENT} AND h.seq > s.seq)
                      THEN 'in_progress' ELSE s.state END AS logged
            FROM dossiers d
-           LEFT JOIN LATERAL (SELECT e.seq, e.payload->>'state' AS state FROM dossier_events e
-                               WHERE e.dossier_id = d.id AND e.payload ? 'state' ORDER BY e.seq DESC LIMIT 1) s ON true
+           LEFT JOIN LATERAL (SELECT e.seq, e.payload->>${STATE} AS state FROM dossier_events e
+                               WHERE e.dossier_id = d.id AND e.payload ? ${STATE} ORDER BY e.seq DESC LIMIT 1) s ON true
           WHERE d.id > $1 ORDER BY d.id LIMIT $2`,
         [after, batchSize],
       )) as { id: string; code: string; state: string; logged: string | null }[];
@@ -169,11 +174,11 @@ export class IntegrityRepository {
   /** The conservation identity (see {@link Conservation}). */
   async conservation(): Promise<Conservation> {
     const [{ received }] = (await this.m.query(
-      `SELECT count(DISTINCT dossier_id)::int AS received FROM dossier_events WHERE type = 'DossierReceived'`,
+      `SELECT count(DISTINCT dossier_id)::int AS received FROM dossier_events WHERE type = ${RECEIVED}`,
     )) as { received: number }[];
     const states = (await this.m.query(
       `SELECT d.state, count(*)::int AS n FROM dossiers d
-        WHERE EXISTS (SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id AND e.type = 'DossierReceived')
+        WHERE EXISTS (SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id AND e.type = ${RECEIVED})
         GROUP BY d.state`,
     )) as { state: string; n: number }[];
     const byState: Record<string, number> = Object.fromEntries(AFTER_RECEIPT.map((s) => [s, 0]));
