@@ -62,7 +62,8 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     const after = await counts();
     expect(after.dossiers - before.dossiers).toBe(1);
     expect(after.events - before.events).toBe(2);
-    expect(after.outbox - before.outbox).toBe(2);
+    // The hand-off's job only: the portal hears of the dossier through its sync row (below).
+    expect(after.outbox - before.outbox).toBe(1);
     // The desk's reminder one working day before the appointment, and the due-time check: rows of
     // the timer table, written with the events (no delayed job, no outbox row).
     const deadlines = await api.ds.query(
@@ -84,14 +85,12 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     expect(events[0].payload).not.toHaveProperty('phone');
     expect(JSON.stringify(events[0].payload)).not.toContain('0912345678');
     expect(verifyChain(events)).toBeUndefined();
-    const outbox = await api.ds.query(`SELECT queue, job_name, payload FROM outbox ORDER BY id DESC LIMIT 2`);
+    const outbox = await api.ds.query(`SELECT queue, job_name, payload FROM outbox ORDER BY id DESC LIMIT 1`);
     const [handoff] = await api.ds.query(`SELECT id FROM handoffs WHERE dossier_id = $1`, [res.body.id]);
-    expect(outbox).toEqual(
-      expect.arrayContaining([
-        { queue: 'portal-sync', job_name: 'portal-sync', payload: { dossierId: res.body.id, communeCode: '26734', eventSeq: 1 } },
-        { queue: 'tu-phap', job_name: 'handoff', payload: { dossierId: res.body.id, communeCode: '26734', handoffId: handoff.id } },
-      ]),
-    );
+    expect(outbox).toEqual([{ queue: 'tu-phap', job_name: 'handoff', payload: { dossierId: res.body.id, communeCode: '26734', handoffId: handoff.id } }]);
+    // Marked for the portal up to its receipt (seq 1), in the same statement; nothing sent yet.
+    const sync = await api.ds.query(`SELECT commune_code, wanted_seq, synced_seq, header_synced FROM portal_sync WHERE dossier_id = $1`, [res.body.id]);
+    expect(sync).toEqual([{ commune_code: '26734', wanted_seq: 1, synced_seq: 0, header_synced: false }]);
   });
 
   it('numbers dossiers per office and day, gap-free under concurrent intake', async () => {
@@ -169,6 +168,7 @@ describe('intake (Tiếp nhận hồ sơ)', () => {
     const after = await counts();
     expect(after.dossiers - before.dossiers).toBe(1);
     expect(after.outbox - before.outbox).toBe(0);
+    expect(await api.ds.query(`SELECT 1 FROM portal_sync WHERE dossier_id = $1`, [res.body.id])).toEqual([]);
     // Deadline reminders stay inside the system: the dossier's two and the paper-received step's warning.
     expect(after.deadlines - before.deadlines).toBe(3);
     expect(res.body.state).toBe('in_progress');

@@ -4,6 +4,7 @@ import { UserEntity } from './entities/commune.entity';
 import { AUDIT_INSERT, type AuditEntry, auditValues } from './repositories/audit.repository';
 import { IntegrityRepository } from './repositories/integrity.repository';
 import { handoffJobsFrom, handoffJobWaiting } from './repositories/outbox.repository';
+import { PortalSyncQueue } from './repositories/portal-sync.repository';
 import { PUBLIC_KEY_COLUMNS, type PublicSigningKey, type ResultSignatureRow, SIGNATURE_COLUMNS } from './repositories/signing.repository';
 
 /** A deadline passed that nothing acted on yet. */
@@ -44,6 +45,11 @@ export class AcrossCommunes {
   /** The operator's whole-database checks (hash chains, lost dossiers). */
   get integrity(): IntegrityRepository {
     return new IntegrityRepository(this.m);
+  }
+
+  /** The portal syncers' claims and cursors (one syncer serves every commune). */
+  get portalSync(): PortalSyncQueue {
+    return new PortalSyncQueue(this.m);
   }
 
   /** The public lookup: a dossier by its printed code (the caller then checks the second factor). */

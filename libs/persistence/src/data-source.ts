@@ -7,6 +7,7 @@ import { AccountsAndVerification1764700000000 } from './migrations/1764700000000
 import { NothingLost1764800000000 } from './migrations/1764800000000-nothing-lost';
 import { OneNotifyPerTransaction1764900000000 } from './migrations/1764900000000-one-notify-per-transaction';
 import { DeadlineTimers1765000000000 } from './migrations/1765000000000-deadline-timers';
+import { PortalSync1765100000000 } from './migrations/1765100000000-portal-sync';
 
 /** Every migration, in order. Listed explicitly so a bundled build finds them. */
 export const MIGRATIONS = [
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   NothingLost1764800000000,
   OneNotifyPerTransaction1764900000000,
   DeadlineTimers1765000000000,
+  PortalSync1765100000000,
 ];
 
 /** The name of the read replica's TypeORM data source (`DATABASE_READ_URL`). */

@@ -5,6 +5,7 @@ export * from './repositories/errors';
 export * from './repositories/dossier.repository';
 export * from './repositories/dossier-event.repository';
 export * from './repositories/outbox.repository';
+export * from './repositories/portal-sync.repository';
 export * from './repositories/reference.repository';
 export * from './repositories/sequence.repository';
 export * from './repositories/workflow.repository';

@@ -7,6 +7,7 @@ import { DossierEventRepository } from './repositories/dossier-event.repository'
 import { DossierRepository } from './repositories/dossier.repository';
 import { IndicatorRepository } from './repositories/indicator.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
+import { PortalSyncRepository } from './repositories/portal-sync.repository';
 import { ReferenceRepository } from './repositories/reference.repository';
 import { StuckWorkRepository } from './repositories/stuck-work.repository';
 import { SequenceRepository } from './repositories/sequence.repository';
@@ -24,6 +25,7 @@ export class TransactionScope {
   readonly dossiers: DossierRepository;
   readonly events: DossierEventRepository;
   readonly outbox: OutboxRepository;
+  readonly portalSync: PortalSyncRepository;
   readonly sequences: SequenceRepository;
   readonly workflow: WorkflowRepository;
   readonly indicators: IndicatorRepository;
@@ -41,6 +43,7 @@ export class TransactionScope {
     this.dossiers = new DossierRepository(m, communeCode);
     this.events = new DossierEventRepository(m, communeCode);
     this.outbox = new OutboxRepository(m, communeCode);
+    this.portalSync = new PortalSyncRepository(m, communeCode);
     this.sequences = new SequenceRepository(m, communeCode);
     this.workflow = new WorkflowRepository(m, communeCode);
     this.indicators = new IndicatorRepository(m, communeCode);

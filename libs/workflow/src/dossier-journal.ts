@@ -1,6 +1,6 @@
 import type { DeadlineTimer, DossierEntity, OutboxMessage, TransactionScope } from '@motcua/persistence';
 import type { DossierEventPayloads, DossierEventType, DossierState, TypedDossierEvent } from '@motcua/domain';
-import { JobName, type PortalSyncJob } from '@motcua/messaging';
+import { isPortalEventType } from './portal-events';
 
 type Pending = TypedDossierEvent & {
   readonly actor: string;
@@ -13,7 +13,9 @@ type Pending = TypedDossierEvent & {
  * send and the reminders to set. `flush` appends the events to the hash chain (moving the state
  * with the head) and writes the outbox rows and the timers, in one statement of the command's
  * transaction.
- * Events marked for the portal get a portal-sync message, unless the dossier is state-secret.
+ * Events marked for the portal raise the dossier's portal-sync mark to the last of them, in the
+ * same statement (the worker's portal syncer sends them later, in order), unless the dossier is
+ * state-secret: nothing of it is ever marked.
  */
 export class DossierJournal {
   private readonly events: Pending[] = [];
@@ -50,16 +52,16 @@ export class DossierJournal {
 
   /** Writes the events, the state and the messages; returns the new head sequence number. */
   async flush(): Promise<number> {
-    if (!this.dossier.stateSecret) {
-      this.events.forEach((e, i) => {
-        if (!e.portal) return;
-        const job: PortalSyncJob = { dossierId: this.dossier.id, communeCode: this.dossier.communeCode, eventSeq: this.dossier.lastSeq + i + 1 };
-        this.messages.push({ queue: 'portal-sync', jobName: JobName.PortalSync, payload: { ...job } });
-      });
-    }
+    let portalUpTo: number | undefined;
+    this.events.forEach((e, i) => {
+      if (!e.portal) return;
+      // The syncer sends only events of the portal types: a marked event of another type would be passed over.
+      if (!isPortalEventType(e.type)) throw new Error(`${e.type} is marked for the portal but is not a portal event type (PORTAL_EVENT_TYPES)`);
+      if (!this.dossier.stateSecret) portalUpTo = this.dossier.lastSeq + i + 1;
+    });
     const head = await this.tx.events.append(
       { dossierId: this.dossier.id, lastSeq: this.dossier.lastSeq, lastHash: this.dossier.lastHash },
-      { events: this.events, state: this.state, messages: this.messages, timers: this.timers },
+      { events: this.events, state: this.state, messages: this.messages, timers: this.timers, portalUpTo },
     );
     return head.lastSeq;
   }

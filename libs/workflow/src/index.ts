@@ -3,6 +3,7 @@ export * from './reference-cache';
 export * from './events';
 export * from './errors';
 export * from './dossier-journal';
+export * from './portal-events';
 export * from './routing';
 export * from './commands/routing-context';
 export * from './commands/complete-step.command';

@@ -3,6 +3,7 @@ import { DossierEventEntity } from '../entities/dossier-event.entity';
 import { CommuneRepository } from '../tenancy';
 import { ConcurrentModificationError } from './errors';
 import { type OutboxMessage, OutboxRepository, outboxValues } from './outbox.repository';
+import { portalWantedSql } from './portal-sync.repository';
 
 /** An event about to be appended to a dossier's log. */
 export interface NewDossierEvent {
@@ -30,6 +31,11 @@ export interface ChainWrite {
   readonly state?: DossierState;
   readonly messages?: readonly OutboxMessage[];
   readonly timers?: readonly DeadlineTimer[];
+  /**
+   * The seq of the last event the portal is to hear of, when the command recorded one: the
+   * dossier's `portal_sync.wanted_seq` is raised to it (never lowered), for the portal syncer.
+   */
+  readonly portalUpTo?: number;
 }
 
 /** Where a dossier's chain stands: its last sequence number and hash. */
@@ -47,7 +53,8 @@ export interface ChainHead {
 export class DossierEventRepository extends CommuneRepository {
   /**
    * Appends events after `head`, moves the head (and the dossier's state, when given) and writes
-   * the command's outbox messages and deadline timers, in one statement; returns the new head.
+   * the command's outbox messages, deadline timers and portal-sync mark, in one statement;
+   * returns the new head.
    * Runs inside the caller's transaction.
    */
   async append(head: ChainHead, write: ChainWrite): Promise<ChainHead> {
@@ -87,6 +94,9 @@ export class DossierEventRepository extends CommuneRepository {
       const tuples = timers.map((t) => `($1, ${param(head.dossierId)}, ${param(t.kind)}, ${param(t.stepKey ?? '')}, ${param(t.dueAt)}::timestamptz, ${param(t.fireAt)}::timestamptz)`);
       ctes.push(`timed AS (INSERT INTO deadline_timers (commune_code, dossier_id, kind, step_key, due_at, fire_at) VALUES ${tuples.join(', ')}
          ON CONFLICT (dossier_id, kind, step_key, due_at) DO NOTHING RETURNING 1)`);
+    }
+    if (write.portalUpTo !== undefined && rows.length > 0) {
+      ctes.push(`portal AS (${portalWantedSql(param(head.dossierId), param(write.portalUpTo), param(head.lastSeq))})`);
     }
     // One round trip for the events, the outbox rows, the chain head and the state: the hand-off
     // path is dominated by round trips (each a costly socket write here), not by PostgreSQL work.
