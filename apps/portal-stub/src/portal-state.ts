@@ -24,6 +24,8 @@ export interface PortalCall {
   readonly dossierCodes: string[];
   /** `IdTienDo` of every progress item. */
   readonly progressIds: string[];
+  /** The status each item carries, in order: `TrangThaiHoSo` of a header, `TrangThai` of a progress row. */
+  readonly statuses: string[];
   /** The fault played on this call (`none` if it reached the portal's logic). */
   readonly fault: FaultPlan['mode'];
   /** The portal's answer; absent while unanswered (a `timeout` fault never answers). */

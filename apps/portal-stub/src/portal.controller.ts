@@ -39,6 +39,7 @@ export class PortalController {
       isUpdating: body.isUpdating === true || body.isUpdating === 'True',
       dossierCodes: items.map((i) => String(i?.MaHoSo)),
       progressIds: body.service === 'CapNhatTienDoHoSoMC' ? items.map((i) => String(i?.IdTienDo)) : [],
+      statuses: items.map((i) => String(body.service === 'CapNhatTienDoHoSoMC' ? i?.TrangThai : i?.TrangThaiHoSo)),
       fault: fault.mode,
     };
     this.state.log.push(call);

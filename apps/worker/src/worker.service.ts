@@ -14,6 +14,7 @@ import { DeadlineSweeper } from './deadlines/deadline-sweeper';
 import { RecoverySweeper } from './recovery-sweeper';
 import { PortalClient } from './portal/portal-client';
 import { PortalSyncProcessor } from './portal/portal-sync.processor';
+import { PortalSyncer } from './portal/portal-syncer';
 import { AutomaticSteps } from './units/automatic-steps';
 import { HandoffProcessor } from './units/handoff.processor';
 
@@ -29,11 +30,11 @@ export function parseUnits(value: string): UnitKind[] {
 }
 
 /**
- * The worker process (DESIGN.md §4): one BullMQ consumer per unit named in UNITS, the portal-sync
- * consumer, the deadline checker (delayed jobs plus a periodic sweep), the outbox relay and the
- * hand-off sweeper. Several worker processes may run side by
- * side (one per unit, or several per busy unit): the relay and the sweeper claim rows with SKIP
- * LOCKED, and BullMQ shares the jobs.
+ * The worker process (DESIGN.md §4): one BullMQ consumer per unit named in UNITS, the portal
+ * syncer (apart from the unit consumers), the deadline checker (timer rows plus a periodic
+ * sweep), the outbox relay and the hand-off sweeper. Several worker processes may run side by
+ * side (one per unit, or several per busy unit): the relay, the portal syncer and the sweepers
+ * claim rows with SKIP LOCKED, and BullMQ shares the jobs.
  */
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -44,6 +45,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private relay?: OutboxRelay;
   private sweeper?: RecoverySweeper;
   private deadlineSweeper?: DeadlineSweeper;
+  private portalSyncer?: PortalSyncer;
   private queues?: QueueRegistry;
 
   constructor(
@@ -79,22 +81,30 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       const p = new HandoffProcessor(unit, this.commands, this.uow, automatic, this.env.AUTO_OFFICER === 'true');
       this.consume(unit, (job) => p.process(job), this.env.WORKER_CONCURRENCY);
     }
-    const portal = new PortalSyncProcessor(
-      this.uow,
-      this.refs,
-      new PortalClient({
-        baseUrl: this.env.PORTAL_URL,
-        username: this.env.PORTAL_USERNAME,
-        password: this.env.PORTAL_PASSWORD,
-        unitCode: this.env.PORTAL_UNIT_CODE,
-        timeoutMs: 10_000,
-      }),
-    );
-    this.consume('portal-sync', (job) => portal.process(job), 4);
+    const portal = new PortalClient({
+      baseUrl: this.env.PORTAL_URL,
+      username: this.env.PORTAL_USERNAME,
+      password: this.env.PORTAL_PASSWORD,
+      unitCode: this.env.PORTAL_UNIT_CODE,
+      timeoutMs: this.env.PORTAL_TIMEOUT_MS,
+    });
+    this.portalSyncer = new PortalSyncer(this.uow, this.refs, portal, {
+      batchSize: this.env.PORTAL_SYNC_BATCH,
+      pollMs: this.env.PORTAL_SYNC_POLL_MS,
+      leaseMs: this.env.PORTAL_SYNC_LEASE_MS,
+      callTimeoutMs: this.env.PORTAL_TIMEOUT_MS,
+      backoffMs: this.env.PORTAL_SYNC_BACKOFF_MS,
+      maxBackoffMs: this.env.PORTAL_SYNC_MAX_BACKOFF_MS,
+    });
+    this.portalSyncer.start();
+    // Portal sync is the syncer's now; this drains per-event jobs an older version left in Redis
+    // (and replayed dead letters of them) into the syncer's cursors.
+    const oldPortalJobs = new PortalSyncProcessor(this.uow);
+    this.consume('portal-sync', (job) => oldPortalJobs.process(job), 4);
     // Reminders are timer rows now; this drains delayed jobs an older version left in Redis.
     const deadlines = new DeadlineProcessor(this.commands);
     this.consume('deadlines', (job) => deadlines.process(job), 4);
-    this.logger.log(`outbox relay running; consuming units ${units.join(', ')}, portal-sync and deadlines`);
+    this.logger.log(`outbox relay running; portal syncer running; consuming units ${units.join(', ')}, portal-sync and deadlines`);
   }
 
   private consume(queue: QueueName, processor: Processor, concurrency: number): void {
@@ -141,7 +151,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
       return Promise.race([work.then(() => true, () => true), late]).finally(() => clearTimeout(timer));
     };
-    await within(Promise.all([this.relay?.stop(), this.sweeper?.stop(), this.deadlineSweeper?.stop()]), STEP_MS);
+    await within(Promise.all([this.relay?.stop(), this.sweeper?.stop(), this.deadlineSweeper?.stop(), this.portalSyncer?.stop()]), STEP_MS);
     const redisUp = this.connections.every((c) => c.status === 'ready');
     const closed = await within(Promise.all(this.workers.map((w) => w.close(!redisUp))), redisUp ? JOB_GRACE_MS : STEP_MS);
     if (!redisUp || !closed) {

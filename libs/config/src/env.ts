@@ -97,6 +97,52 @@ export class Env {
   PORTAL_UNIT_CODE = '000.00.00.H26';
 
   /**
+   * How often an idle portal syncer looks for dossiers due for the portal (one cheap indexed
+   * query); what the commands mark meanwhile is coalesced per dossier and batched.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(20)
+  @Max(60_000)
+  PORTAL_SYNC_POLL_MS = 500;
+
+  /** Dossiers per portal sync round: their headers go in one DongBoHoSoMC, their progress rows in one CapNhatTienDoHoSoMC. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PORTAL_SYNC_BATCH = 100;
+
+  /** First retry delay of a dossier whose portal sync failed; doubles per failed attempt up to PORTAL_SYNC_MAX_BACKOFF_MS, retried for as long as it takes. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  PORTAL_SYNC_BACKOFF_MS = 1000;
+
+  /** The longest wait between two attempts of a failing portal sync (default an hour). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  PORTAL_SYNC_MAX_BACKOFF_MS = 3_600_000;
+
+  /**
+   * How long a portal syncer's claim on its dossiers keeps other syncers off them: those of a
+   * worker killed mid-round wait this long, then another syncer sends them. A round starts no
+   * call that could outlast it, so it must leave room for a few calls at PORTAL_TIMEOUT_MS.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1000)
+  PORTAL_SYNC_LEASE_MS = 120_000;
+
+  /** Time limit of one call to the portal (connection, answer and body). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  PORTAL_TIMEOUT_MS = 10_000;
+
+  /**
    * Secret that signs the API's access tokens (HS256). The default is for development only; set
    * your own, the same for every API process.
    */
@@ -293,6 +339,9 @@ export function validateEnv(raw: Record<string, unknown>, requirements: EnvRequi
   const invalid = new Set(errors.map((e) => e.property));
   if (!invalid.has('TRUST_PROXY') && parseTrustProxy(env.TRUST_PROXY) === undefined) {
     lines.push(`  TRUST_PROXY=${JSON.stringify(env.TRUST_PROXY)}: not false, a hop count, or a list of addresses and subnets`);
+  }
+  if (!invalid.has('PORTAL_SYNC_LEASE_MS') && !invalid.has('PORTAL_TIMEOUT_MS') && env.PORTAL_SYNC_LEASE_MS < 5 * env.PORTAL_TIMEOUT_MS) {
+    lines.push(`  PORTAL_SYNC_LEASE_MS=${env.PORTAL_SYNC_LEASE_MS}: at least 5 × PORTAL_TIMEOUT_MS (${5 * env.PORTAL_TIMEOUT_MS}), so a round's calls end within its claim`);
   }
   if (!invalid.has('QUEUE_PREFIX') && env.REDIS_CLUSTER === 'true' && !/\{[^{}]+\}/.test(env.QUEUE_PREFIX)) {
     lines.push(`  QUEUE_PREFIX=${JSON.stringify(env.QUEUE_PREFIX)}: on a Redis Cluster (REDIS_CLUSTER=true) it must hold a hash tag, e.g. {motcua}`);

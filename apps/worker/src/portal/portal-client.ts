@@ -1,17 +1,32 @@
 import { postText } from '@motcua/connectors';
 
 /**
- * The portal answered with an error code; the job is retried with backoff. Only the code is
- * kept: the portal's message is its own text and may echo the dossier's personal data.
+ * The portal did not take a call; the syncer tries again with backoff. Only the code is kept:
+ * the portal's message is its own text and may echo the dossier's personal data.
+ * `refusal`: the portal answered and refused what it was sent (an error code other than its
+ * system error), so one dossier of a batch may be at fault; otherwise it is down or refused us
+ * (HTTP status, session, system error) and every dossier of the batch waits alike.
  */
 export class PortalError extends Error {
   constructor(
     readonly errorCode: string,
     what: string,
+    readonly refusal = false,
   ) {
     super(`portal error ${errorCode.slice(0, 32)} (${what})`);
   }
 }
+
+/** The portal's own failure ("Lỗi hệ thống"), as opposed to a refusal of what it was sent. */
+const SYSTEM_ERROR = '-1';
+/** A dossier's header the portal is to store: created when it does not have it yet, else updated. */
+export interface PortalHeader {
+  readonly header: Record<string, unknown>;
+  /** The portal took this dossier's header before: update it. */
+  readonly known: boolean;
+}
+
+const refused = (code: string, what: string) => new PortalError(code, what, code !== SYSTEM_ERROR);
 
 export interface PortalClientOptions {
   readonly baseUrl: string;
@@ -32,21 +47,40 @@ export class PortalClient {
 
   constructor(private readonly o: PortalClientOptions) {}
 
-  /** Creates the dossier, or updates it when the portal already has it. */
-  async syncDossier(header: Record<string, unknown>): Promise<void> {
-    const created = await this.call('DongBoHoSoMC', { isUpdating: 'False', data: [header] });
-    if (String(created.error_code) === '00') return;
-    if (String(created.error_code) === '3') {
-      const updated = await this.call('DongBoHoSoMC', { isUpdating: 'True', data: [header] });
-      if (String(updated.error_code) === '00') return;
-      throw new PortalError(String(updated.error_code), 'DongBoHoSoMC update');
-    }
-    throw new PortalError(String(created.error_code), 'DongBoHoSoMC');
+  /**
+   * Stores a batch of dossier headers (DongBoHoSoMC takes `data[]`): the new ones created in one
+   * call, the known ones updated in another. The portal takes or refuses a call whole; when a
+   * create meets a dossier it already has (its earlier answer was lost) or an update one it
+   * lacks, that group goes again dossier by dossier, each created or updated as the portal says.
+   */
+  async syncDossiers(headers: readonly PortalHeader[]): Promise<void> {
+    const fresh = headers.filter((h) => !h.known).map((h) => h.header);
+    const known = headers.filter((h) => h.known).map((h) => h.header);
+    if (fresh.length > 0 && !(await this.store(fresh, false))) for (const h of fresh) await this.storeOne(h, false);
+    if (known.length > 0 && !(await this.store(known, true))) for (const h of known) await this.storeOne(h, true);
   }
 
+  /** Appends progress rows (CapNhatTienDoHoSoMC), in the order given, in one call. */
   async appendProgress(items: Record<string, unknown>[]): Promise<void> {
+    if (items.length === 0) return;
     const r = await this.call('CapNhatTienDoHoSoMC', { data: items });
-    if (String(r.error_code) !== '00') throw new PortalError(String(r.error_code), 'CapNhatTienDoHoSoMC');
+    if (String(r.error_code) !== '00') throw refused(String(r.error_code), 'CapNhatTienDoHoSoMC');
+  }
+
+  /** One dossier, the other way round when the portal says it has it ("3") or lacks it ("4"). */
+  private async storeOne(header: Record<string, unknown>, update: boolean): Promise<void> {
+    if (!(await this.store([header], update)) && !(await this.store([header], !update))) {
+      throw new PortalError(update ? '4' : '3', 'DongBoHoSoMC, either way', true);
+    }
+  }
+
+  /** True when stored; false when the portal has ("3", on a create) or lacks ("4", on an update) one of them. */
+  private async store(data: Record<string, unknown>[], update: boolean): Promise<boolean> {
+    const r = await this.call('DongBoHoSoMC', { isUpdating: update ? 'True' : 'False', data });
+    const code = String(r.error_code);
+    if (code === '00') return true;
+    if (code === (update ? '4' : '3')) return false;
+    throw refused(code, update ? 'DongBoHoSoMC update' : 'DongBoHoSoMC');
   }
 
   private async call(service: string, params: Record<string, unknown>): Promise<Reply> {
