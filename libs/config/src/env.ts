@@ -1,5 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
+import { UNIT_KINDS } from '@motcua/domain';
+import { createLogger } from './logger';
 import { parseTrustProxy } from './trust-proxy';
 
 /**
@@ -40,12 +42,27 @@ export class Env {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_READ_URL must be a postgres:// URL' })
   DATABASE_READ_URL?: string;
 
-  /** PostgreSQL connections per process. */
+  /**
+   * A direct session connection to PostgreSQL for what a transaction-mode pooler (PgBouncer) in
+   * DATABASE_URL cannot carry: the outbox relay's LISTEN and the migrations' advisory lock.
+   * Unset: DATABASE_URL (no pooler). See {@link directDatabaseUrl}.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_DIRECT_URL must be a postgres:// URL' })
+  DATABASE_DIRECT_URL?: string;
+
+  /**
+   * PostgreSQL connections per process (the pool's maximum; opened as needed). Unset: a worker's
+   * job slots plus its fixed needs ({@link workerConnectionSlots}), so no job waits for a
+   * connection. Set it lower and {@link loadEnv} warns at start.
+   */
+  @IsOptional()
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
-  @Max(200)
-  DATABASE_POOL_SIZE = 20;
+  @Max(1000)
+  DATABASE_POOL_SIZE!: number;
 
   /** Redis connection string for BullMQ. */
   @IsString()
@@ -216,12 +233,15 @@ export class Env {
   @Matches(/^https?:\/\//, { message: 'STUBS_URL must be an http(s):// URL' })
   STUBS_URL = 'http://127.0.0.1:3100';
 
-  /** Jobs one worker process runs at once on each unit queue. */
+  /**
+   * Jobs one worker process runs at once on each unit queue it consumes. Each running job holds
+   * at most one connection; the default pool is sized from this (docs/operations.md, "Sizing").
+   */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(256)
-  WORKER_CONCURRENCY = 16;
+  WORKER_CONCURRENCY = 4;
 
   /**
    * How long a job stays locked to its worker; a worker that dies is noticed after about this
@@ -348,10 +368,68 @@ export function validateEnv(raw: Record<string, unknown>, requirements: EnvRequi
   }
   lines.push(...productionSecretProblems(env, (requirements.secrets ?? []).filter((name) => !invalid.has(name))));
   if (lines.length > 0) throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  env.DATABASE_POOL_SIZE ??= workerConnectionSlots(env);
   return env;
 }
 
-/** Reads and validates process.env once. */
+/**
+ * Reads and validates process.env once. A worker (UNITS set) whose DATABASE_POOL_SIZE is set
+ * below its {@link workerConnectionSlots} is told so at start: its jobs would queue for connections.
+ */
 export function loadEnv(requirements: EnvRequirements = {}): Env {
-  return validateEnv(process.env as Record<string, unknown>, requirements);
+  const env = validateEnv(process.env as Record<string, unknown>, requirements);
+  const warning = poolShortfall(env, process.env);
+  if (warning) createLogger(appName(), env).warn({ context: 'Config' }, warning);
+  return env;
+}
+
+/**
+ * Connections a worker process holds at most besides its unit jobs: the consumers of the old
+ * `portal-sync` and `deadlines` queues (4 jobs each), the outbox relay, the recovery sweeper,
+ * the deadline sweep and its timer firing, and the portal syncer (one each). Keep in step with
+ * apps/worker/src/worker.service.ts. The relay's LISTEN is a connection of its own, outside the pool.
+ */
+export const WORKER_FIXED_CONNECTIONS = 13;
+
+/** How many unit queues `UNITS` names (`all`: every unit kind). */
+export function unitQueueCount(units: string): number {
+  if (units.trim() === 'all') return UNIT_KINDS.length;
+  return new Set(units.split(',').map((u) => u.trim()).filter(Boolean)).size;
+}
+
+/**
+ * The most connections a worker process uses at once: each of its running unit jobs holds one
+ * (UNITS × WORKER_CONCURRENCY), plus {@link WORKER_FIXED_CONNECTIONS}. The default pool size.
+ */
+export function workerConnectionSlots(env: Pick<Env, 'UNITS' | 'WORKER_CONCURRENCY'>): number {
+  return unitQueueCount(env.UNITS) * env.WORKER_CONCURRENCY + WORKER_FIXED_CONNECTIONS;
+}
+
+/**
+ * The warning for a worker whose pool is set smaller than its job slots, or undefined. Only when
+ * `raw` sets UNITS (a worker; an API process has no unit jobs) and sets DATABASE_POOL_SIZE.
+ */
+export function poolShortfall(env: Env, raw: Record<string, unknown>): string | undefined {
+  const set = (name: string) => raw[name] !== undefined && raw[name] !== '';
+  if (!set('UNITS') || !set('DATABASE_POOL_SIZE')) return undefined;
+  const slots = workerConnectionSlots(env);
+  if (env.DATABASE_POOL_SIZE >= slots) return undefined;
+  return (
+    `DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE} is below this worker's ${slots} connection slots ` +
+    `(${unitQueueCount(env.UNITS)} unit queue(s) × WORKER_CONCURRENCY ${env.WORKER_CONCURRENCY} + ${WORKER_FIXED_CONNECTIONS} for the relay, sweepers and other consumers): ` +
+    'jobs will wait for a connection. Unset DATABASE_POOL_SIZE to size the pool from them, or lower WORKER_CONCURRENCY (docs/operations.md, "Sizing").'
+  );
+}
+
+/**
+ * The URL for a session that must stay on one PostgreSQL backend (LISTEN, session advisory
+ * locks): DATABASE_DIRECT_URL, or DATABASE_URL when no pooler stands in front.
+ */
+export function directDatabaseUrl(env: Pick<Env, 'DATABASE_URL' | 'DATABASE_DIRECT_URL'>): string {
+  return env.DATABASE_DIRECT_URL ?? env.DATABASE_URL;
+}
+
+/** The process's app name for its start-up lines (dist/apps/<app>/…), as its logger names it. */
+function appName(): string {
+  return /[\\/]apps[\\/]([a-z-]+)[\\/]/.exec(process.argv[1] ?? '')?.[1] ?? 'motcua';
 }
