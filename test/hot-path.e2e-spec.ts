@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { UnitOfWork } from '@motcua/persistence';
 import { startTestApi, type TestApi } from './support/api';
 import { eventually } from './support/apps';
 import { databaseUrl, testEnv } from './support/env';
@@ -21,9 +22,14 @@ describe('hot path', () => {
     listener.on('notification', (n) => heard.push(n.payload ?? ''));
     await listener.query('LISTEN motcua_outbox');
     try {
-      const d = await receive(api);
-      const [{ rows }] = await api.ds.query(`SELECT count(*)::int AS rows FROM outbox WHERE payload->>'dossierId' = $1`, [d.id]);
-      expect(rows).toBeGreaterThan(1); // the hand-off, its reminders and the portal message
+      // One transaction writing four outbox rows in two statements (a fork's hand-offs and a re-send, say).
+      const job = (n: number) => ({ queue: 'tu-phap', jobName: 'handoff', payload: { handoffId: `00000000-0000-4000-8000-00000000000${n}`, dossierId: 'none', communeCode: '26734' } });
+      await new UnitOfWork(api.ds).run('26734', async (tx) => {
+        await tx.outbox.add([job(1), job(2), job(3)]);
+        await tx.outbox.add([job(4)]);
+      });
+      const [{ rows }] = await api.ds.query(`SELECT count(*)::int AS rows FROM outbox WHERE payload->>'dossierId' = 'none'`);
+      expect(rows).toBe(4);
       // A marker sent after the intake's commit: once it is heard, everything before it was.
       await api.ds.query(`SELECT pg_notify('motcua_outbox', 'marker')`);
       await eventually(async () => (heard.includes('marker') ? true : undefined), 5000, 'the marker');

@@ -4,6 +4,7 @@ export * from './unit-of-work';
 export * from './repositories/errors';
 export * from './repositories/dossier.repository';
 export * from './repositories/dossier-event.repository';
+export * from './repositories/receipt.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/portal-sync.repository';
 export * from './repositories/reference.repository';

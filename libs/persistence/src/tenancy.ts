@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /** A commune's repository was asked to run SQL that does not filter on the commune. */
@@ -42,6 +43,24 @@ export abstract class CommuneRepository {
   protected sql<T = Record<string, unknown>[]>(text: string, params: readonly unknown[] = []): Promise<T> {
     assertCommuneScoped(text);
     return this.manager.query(text, [this.communeCode, ...params]) as Promise<T>;
+  }
+
+  /**
+   * {@link sql} as a named prepared statement straight on the pg pool, outside any transaction:
+   * PostgreSQL parses and plans it once per connection, and TypeORM's query runner is skipped.
+   * For the hand-off path's fixed statements (one statement is its own transaction); inside a
+   * transaction it runs on the transaction's connection, unprepared. Returns the rows.
+   */
+  protected async prepared<T = Record<string, unknown>>(name: string, text: string, params: readonly unknown[] = []): Promise<T[]> {
+    assertCommuneScoped(text);
+    const values = [this.communeCode, ...params];
+    if (this.manager.queryRunner) {
+      const raw = (await this.manager.query(text, values)) as T[] | [T[], number];
+      return Array.isArray(raw[0]) ? (raw[0] as T[]) : (raw as T[]);
+    }
+    // TypeORM's PostgresDriver keeps its pg pool as `master`.
+    const pool = (this.manager.connection.driver as unknown as { master: Pool }).master;
+    return (await pool.query({ name, text, values })).rows as T[];
   }
 
   /** {@link sql}, its rows mapped onto `entity` (column names to property names, by its metadata). */

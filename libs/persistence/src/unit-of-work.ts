@@ -7,6 +7,7 @@ import { DossierEventRepository } from './repositories/dossier-event.repository'
 import { DossierRepository } from './repositories/dossier.repository';
 import { IndicatorRepository } from './repositories/indicator.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
+import { ReceiptRepository } from './repositories/receipt.repository';
 import { PortalSyncRepository } from './repositories/portal-sync.repository';
 import { ReferenceRepository } from './repositories/reference.repository';
 import { StuckWorkRepository } from './repositories/stuck-work.repository';
@@ -102,6 +103,11 @@ export class UnitOfWork {
     if (auditHere) audit.written = true;
     await failpoint('command.after-commit');
     return result;
+  }
+
+  /** The hand-off path's batched receipts of one commune: prepared statements, each its own transaction. */
+  receipts(communeCode: string): ReceiptRepository {
+    return new ReceiptRepository(this.ds.manager, communeCode);
   }
 
   /** A commune's repositories outside a transaction, for reads. */

@@ -1,4 +1,6 @@
+import type { OfficeProfile, WorkingCalendar } from '@motcua/domain';
 import type { DeadlineKind } from '@motcua/messaging';
+import type { DeadlineTimer } from '@motcua/persistence';
 import type { RoutingContext } from './routing';
 
 /** A step is warned about half-way through its time, and at the latest this long before it is due. */
@@ -25,11 +27,16 @@ export function scheduleDossierDeadlines(ctx: RoutingContext): void {
   schedule(ctx, 'dossier-due', due, due);
 }
 
-/** Warns the unit before its step is due: half-way through the step's time, at most 2 working hours before. */
-export function scheduleStepWarning(ctx: RoutingContext, stepKey: string, from: Date, due: Date): void {
-  const allotted = ctx.calendar.workingMinutesBetween(from, due, ctx.profile);
+/** The unit's warning before its step is due: half-way through the step's time, at most 2 working hours before. */
+export function stepWarningTimer(calendar: WorkingCalendar, profile: OfficeProfile, stepKey: string, from: Date, due: Date): DeadlineTimer {
+  const allotted = calendar.workingMinutesBetween(from, due, profile);
   const lead = Math.min(STEP_WARNING_LEAD_MINUTES, Math.floor(allotted / 2));
-  schedule(ctx, 'step-due-soon', due, ctx.calendar.subtractWorkingMinutes(due, Math.max(0, lead), ctx.profile), stepKey);
+  return { kind: 'step-due-soon' satisfies DeadlineKind, dueAt: due, fireAt: calendar.subtractWorkingMinutes(due, Math.max(0, lead), profile), stepKey };
+}
+
+/** Sets the unit's warning before its step is due ({@link stepWarningTimer}). */
+export function scheduleStepWarning(ctx: RoutingContext, stepKey: string, from: Date, due: Date): void {
+  ctx.journal.timer(stepWarningTimer(ctx.calendar, ctx.profile, stepKey, from, due));
 }
 
 /** The citizen's deadline to supplement: past it, the dossier is rejected (decision 4). */

@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type DossierState,
   isTerminal,
   judgeTimeliness,
   type OfficeProfile,
   type ProcedureDefinition,
   type RouteStep,
+  type TypedDossierEvent,
   transition,
   toPortalStatus,
   type UnitKind,
   type WorkingCalendar,
 } from '@motcua/domain';
 import { JobName, type HandoffJob } from '@motcua/messaging';
-import type { DossierEntity, HandoffEntity, TransactionScope } from '@motcua/persistence';
+import type { DeadlineTimer, DossierEntity, HandoffEntity, NewWorkItem, TransactionScope } from '@motcua/persistence';
 import type { DossierJournal } from './dossier-journal';
 import { paperReasonRequired, stateSecretPaperOnly } from './errors';
-import { scheduleStepWarning } from './deadlines';
+import { stepWarningTimer } from './deadlines';
 import { DossierEvents, type HandoffRequest, RETURN_TO_DESK_STEP } from './events';
 
 /** Everything a routing decision needs inside one command's transaction. */
@@ -113,40 +115,70 @@ export async function handOff(ctx: RoutingContext, steps: readonly RouteStep[], 
   }
 }
 
+/** What recording a receipt changes, decided before anything is written (the batched receipts write it in one statement). */
+export interface ReceiptPlan {
+  readonly events: readonly (TypedDossierEvent<typeof DossierEvents.HandoffReceived | typeof DossierEvents.ResultReady> & { readonly portal: boolean })[];
+  /** The dossier's new state and the moment it was resolved, for the return to the desk. */
+  readonly resolved?: { readonly state: DossierState; readonly at: Date };
+  readonly workItem?: NewWorkItem;
+  readonly timer?: DeadlineTimer;
+}
+
 /**
- * What a receipt does: the step lands in the unit's inbox as a work item, or, for the return to
- * the desk, the dossier becomes "result ready" (portal status 9).
+ * What a receipt does: the step lands in the unit's inbox as a work item (with the unit's
+ * warning before it is due), or, for the return to the desk, the dossier becomes "result ready"
+ * (portal status 9). A dossier stopped meanwhile (rejected, withdrawn) takes the receipt and
+ * nothing more.
  */
-export async function applyReceipt(ctx: RoutingContext, handoff: HandoffEntity, receivedBy: string): Promise<void> {
-  ctx.journal.record(
-    DossierEvents.HandoffReceived,
-    { handoffId: handoff.id, stepKey: handoff.stepKey, unit: handoff.toUnit, channel: handoff.channel },
-    receivedBy,
-    ctx.now,
-  );
-  // A dossier stopped meanwhile (rejected, withdrawn) takes the receipt and nothing more.
-  if (isTerminal(ctx.dossier.state)) return;
+export function planReceipt(
+  dossier: Pick<DossierEntity, 'state' | 'originalDueAt'>,
+  procedure: ProcedureDefinition,
+  calendar: WorkingCalendar,
+  profile: OfficeProfile,
+  handoff: Pick<HandoffEntity, 'id' | 'dossierId' | 'stepKey' | 'toUnit' | 'channel' | 'stepDueAt'>,
+  now: Date,
+): ReceiptPlan {
+  const received = {
+    type: DossierEvents.HandoffReceived,
+    payload: { handoffId: handoff.id, stepKey: handoff.stepKey, unit: handoff.toUnit as UnitKind, channel: handoff.channel },
+    portal: false,
+  } as const;
+  if (isTerminal(dossier.state)) return { events: [received] };
   if (handoff.stepKey === RETURN_TO_DESK_STEP) {
-    const state = transition(ctx.dossier.state, 'markResultReady');
-    ctx.journal.setState(state);
-    ctx.dossier.state = state;
-    await ctx.tx.dossiers.markResolved(ctx.dossier.id, ctx.now);
-    ctx.journal.record(
-      DossierEvents.ResultReady,
-      { state, portalStatus: toPortalStatus(state), timeliness: judgeTimeliness(ctx.now, ctx.dossier.originalDueAt) },
-      receivedBy,
-      ctx.now,
-      { portal: true },
-    );
-    return;
+    const state = transition(dossier.state, 'markResultReady');
+    const ready = {
+      type: DossierEvents.ResultReady,
+      payload: { state, portalStatus: toPortalStatus(state), timeliness: judgeTimeliness(now, dossier.originalDueAt) },
+      portal: true,
+    } as const;
+    return { events: [received, ready], resolved: { state, at: now } };
   }
-  if (handoff.stepDueAt) scheduleStepWarning(ctx, handoff.stepKey, ctx.now, handoff.stepDueAt);
-  await ctx.tx.workflow.insertWorkItem({
-    dossierId: handoff.dossierId,
-    unitKind: handoff.toUnit,
-    stepKey: handoff.stepKey,
-    handoffId: handoff.id,
-    dueAt: handoff.stepDueAt,
-    automatic: findStep(ctx.procedure, handoff.stepKey)?.automatic ?? null,
-  });
+  return {
+    events: [received],
+    timer: handoff.stepDueAt ? stepWarningTimer(calendar, profile, handoff.stepKey, now, handoff.stepDueAt) : undefined,
+    workItem: {
+      dossierId: handoff.dossierId,
+      unitKind: handoff.toUnit,
+      stepKey: handoff.stepKey,
+      handoffId: handoff.id,
+      dueAt: handoff.stepDueAt,
+      automatic: findStep(procedure, handoff.stepKey)?.automatic ?? null,
+    },
+  };
+}
+
+/** Records a receipt inside the command's transaction ({@link planReceipt}): a paper hand-off's, received on the spot. */
+export async function applyReceipt(ctx: RoutingContext, handoff: HandoffEntity, receivedBy: string): Promise<void> {
+  const plan = planReceipt(ctx.dossier, ctx.procedure, ctx.calendar, ctx.profile, handoff, ctx.now);
+  for (const e of plan.events) {
+    if (e.type === DossierEvents.ResultReady) ctx.journal.record(e.type, e.payload, receivedBy, ctx.now, { portal: e.portal });
+    else ctx.journal.record(e.type, e.payload, receivedBy, ctx.now, { portal: e.portal });
+  }
+  if (plan.resolved) {
+    ctx.journal.setState(plan.resolved.state);
+    ctx.dossier.state = plan.resolved.state;
+    await ctx.tx.dossiers.markResolved(ctx.dossier.id, plan.resolved.at);
+  }
+  if (plan.timer) ctx.journal.timer(plan.timer);
+  if (plan.workItem) await ctx.tx.workflow.insertWorkItem(plan.workItem);
 }
