@@ -96,7 +96,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       backoffMs: this.env.PORTAL_SYNC_BACKOFF_MS,
       maxBackoffMs: this.env.PORTAL_SYNC_MAX_BACKOFF_MS,
     });
-    this.portalSyncer.start();
+    if (this.env.PORTAL_SYNC === 'true') this.portalSyncer.start();
     // Portal sync is the syncer's now; this drains per-event jobs an older version left in Redis
     // (and replayed dead letters of them) into the syncer's cursors.
     const oldPortalJobs = new PortalSyncProcessor(this.uow);
@@ -104,7 +104,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     // Reminders are timer rows now; this drains delayed jobs an older version left in Redis.
     const deadlines = new DeadlineProcessor(this.commands);
     this.consume('deadlines', (job) => deadlines.process(job), 4);
-    this.logger.log(`outbox relay running; portal syncer running; consuming units ${units.join(', ')}, portal-sync and deadlines`);
+    this.logger.log(`outbox relay running; portal syncer ${this.env.PORTAL_SYNC === 'true' ? 'running' : 'off'}; consuming units ${units.join(', ')}, portal-sync and deadlines`);
   }
 
   private consume(queue: QueueName, processor: Processor, concurrency: number): void {

@@ -114,6 +114,13 @@ export class Env {
   PORTAL_UNIT_CODE = '000.00.00.H26';
 
   /**
+   * Run the portal syncer in this worker process ('false': not here, e.g. to keep it to some
+   * workers). Any number of workers may run it at once: they take disjoint dossiers.
+   */
+  @IsIn(['true', 'false'])
+  PORTAL_SYNC = 'true';
+
+  /**
    * How often an idle portal syncer looks for dossiers due for the portal (one cheap indexed
    * query); what the commands mark meanwhile is coalesced per dossier and batched.
    */

@@ -1,16 +1,29 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiProperty,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { ConflictError, DOSSIER_STATE_LABELS, DomainValidationError, formatVn, NotFoundError, toLocalDate } from '@motcua/domain';
 import { FORM_KEYS, FORM_TITLES, type FormDocument, type FormKey, renderHtml, renderPdf } from '@motcua/documents';
-import { UnitOfWork } from '@motcua/persistence';
+import { portalSyncView, UnitOfWork } from '@motcua/persistence';
 import { ReferenceCache, verificationPath } from '@motcua/workflow';
 import { type Actor, CurrentActor, Roles } from '../auth/actor';
 import { IsInstant } from '../common/dto-decorators';
 import { viewableDossier } from '../workflow/dossier-access';
 import { uuid } from '../workflow/workflow.controller';
 import { buildDossierForm, type DossierRecord, formHeader, FormNotApplicable, trackingBookRow } from './forms';
+import { PortalSyncStatusView } from './portal-sync.view';
 
 const DOSSIER_FORMS = FORM_KEYS.filter((k): k is Exclude<FormKey, 'mau-07'> => k !== 'mau-07');
 
@@ -53,6 +66,7 @@ async function send(res: Response, doc: FormDocument, name: string, format: 'htm
 @ApiTags('Hồ sơ')
 @ApiBearerAuth()
 @ApiForbiddenResponse({ description: 'Hồ sơ không qua đơn vị của tài khoản' })
+@ApiExtraModels(PortalSyncStatusView)
 @Controller()
 export class DossierController {
   constructor(
@@ -77,13 +91,19 @@ export class DossierController {
   }
 
   @Get('dossiers/:id')
-  @ApiOperation({ summary: 'Toàn bộ hồ sơ: trạng thái, hạn, các bước, lượt chuyển, yêu cầu bổ sung, văn bản xin lỗi, chữ ký số, tài liệu, lịch sử' })
+  @ApiOperation({
+    summary: 'Toàn bộ hồ sơ: trạng thái, hạn, các bước, lượt chuyển, yêu cầu bổ sung, văn bản xin lỗi, chữ ký số, tài liệu, lịch sử, đồng bộ Cổng DVCQG',
+  })
+  @ApiOkResponse({
+    description: 'Hồ sơ; `portalSync`: tình trạng đồng bộ với Cổng Dịch vụ công quốc gia',
+    schema: { type: 'object', additionalProperties: true, properties: { portalSync: { $ref: getSchemaPath(PortalSyncStatusView) } } },
+  })
   @ApiNotFoundResponse({ description: 'Không có hồ sơ này trong xã của tài khoản (hồ sơ xã khác cũng trả 404)' })
   async detail(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
     const r = await this.load(id, actor);
     const d = r.dossier;
     const read = this.uow.read(actor.communeCode);
-    const [items, documents] = await Promise.all([read.workflow.workItemsOf(id), read.casework.documentsOf(id)]);
+    const [items, documents, portalSync] = await Promise.all([read.workflow.workItemsOf(id), read.casework.documentsOf(id), read.portalSync.stateOf(id)]);
     return {
       id: d.id,
       code: d.code,
@@ -119,6 +139,7 @@ export class DossierController {
         verificationUrl: verificationPath(s.verificationToken),
       })),
       documents,
+      portalSync: portalSyncView(portalSync, d.stateSecret),
       history: r.events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor, occurredAt: e.occurredAt, payload: e.payload })),
       forms: DOSSIER_FORMS.map((k) => ({ form: k, title: FORM_TITLES[k], url: `/api/dossiers/${id}/forms/${k}` })),
     };

@@ -19,7 +19,8 @@ function answer(outcome: StuckAction, what: string): { sent: true } {
 /**
  * Công việc bị tắc — what the system stopped driving by itself, for the commune's supervisors:
  * hand-offs not received after every re-send, received automatic steps (BHXH card, fee, identity
- * check) that did not complete, and outbox messages Redis refused on every attempt. `check-
+ * check) that did not complete, outbox messages Redis refused on every attempt, and dossiers
+ * whose portal sync keeps failing (the syncer retries them by itself, with backoff). `check-
  * invariants` lists the same. Each action re-arms the machinery; the consumers are idempotent,
  * so an action repeated, or racing the sweeper, still delivers once. Every action is audited.
  */
@@ -34,7 +35,7 @@ export class StuckController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Công việc bị tắc của xã: lượt chuyển không được tiếp nhận, bước tự động chưa xong, tin outbox hỏng' })
+  @ApiOperation({ summary: 'Công việc bị tắc của xã: lượt chuyển không được tiếp nhận, bước tự động chưa xong, tin outbox hỏng, hồ sơ đồng bộ Cổng DVCQG đang lỗi' })
   list(@CurrentActor() actor: Actor) {
     return this.uow.read(actor.communeCode).stuck.list(this.env.HANDOFF_RESEND_AFTER_MS);
   }
@@ -60,6 +61,18 @@ export class StuckController {
     return this.uow.run(actor.communeCode, async (tx) => {
       setAuditTarget(workItemId);
       return answer(await tx.stuck.redriveAutomaticStep(workItemId), 'bước xử lý tự động');
+    });
+  }
+
+  @Post('portal/:dossierId/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Đồng bộ ngay lên Cổng DVCQG một hồ sơ đang đồng bộ lỗi, không chờ hết thời gian chờ' })
+  @ApiNotFoundResponse({ description: 'Không có hồ sơ đồng bộ Cổng này trong xã' })
+  @ApiConflictResponse({ description: 'Đồng bộ của hồ sơ không ở trạng thái lỗi (NOT_STUCK)' })
+  async retryPortal(@Param('dossierId', id('hồ sơ đồng bộ Cổng DVCQG')) dossierId: string, @Body(NoBody) _body: unknown, @CurrentActor() actor: Actor) {
+    return this.uow.run(actor.communeCode, async (tx) => {
+      setAuditTarget(dossierId);
+      return answer(await tx.portalSync.retryNow(dossierId), 'hồ sơ đồng bộ Cổng DVCQG');
     });
   }
 

@@ -51,13 +51,12 @@ export class PortalClient {
    * Stores a batch of dossier headers (DongBoHoSoMC takes `data[]`): the new ones created in one
    * call, the known ones updated in another. The portal takes or refuses a call whole; when a
    * create meets a dossier it already has (its earlier answer was lost) or an update one it
-   * lacks, that group goes again dossier by dossier, each created or updated as the portal says.
+   * lacks, that group goes again dossier by dossier, each the other way round when the portal
+   * says so.
    */
   async syncDossiers(headers: readonly PortalHeader[]): Promise<void> {
-    const fresh = headers.filter((h) => !h.known).map((h) => h.header);
-    const known = headers.filter((h) => h.known).map((h) => h.header);
-    if (fresh.length > 0 && !(await this.store(fresh, false))) for (const h of fresh) await this.storeOne(h, false);
-    if (known.length > 0 && !(await this.store(known, true))) for (const h of known) await this.storeOne(h, true);
+    await this.storeGroup(headers.filter((h) => !h.known).map((h) => h.header), false);
+    await this.storeGroup(headers.filter((h) => h.known).map((h) => h.header), true);
   }
 
   /** Appends progress rows (CapNhatTienDoHoSoMC), in the order given, in one call. */
@@ -67,10 +66,11 @@ export class PortalClient {
     if (String(r.error_code) !== '00') throw refused(String(r.error_code), 'CapNhatTienDoHoSoMC');
   }
 
-  /** One dossier, the other way round when the portal says it has it ("3") or lacks it ("4"). */
-  private async storeOne(header: Record<string, unknown>, update: boolean): Promise<void> {
-    if (!(await this.store([header], update)) && !(await this.store([header], !update))) {
-      throw new PortalError(update ? '4' : '3', 'DongBoHoSoMC, either way', true);
+  private async storeGroup(headers: Record<string, unknown>[], update: boolean): Promise<void> {
+    if (headers.length === 0 || (await this.store(headers, update))) return;
+    for (const h of headers) {
+      if (headers.length > 1 && (await this.store([h], update))) continue;
+      if (!(await this.store([h], !update))) throw new PortalError(update ? '4' : '3', 'DongBoHoSoMC, either way', true);
     }
   }
 

@@ -1,5 +1,6 @@
 import { CommuneRepository } from '../tenancy';
 import { handoffJobsFrom } from './outbox.repository';
+import { type FailingPortalSync, PortalSyncRepository } from './portal-sync.repository';
 
 /** Công việc bị tắc — work of a commune that the system stopped driving by itself, for a supervisor. */
 export interface StuckWork {
@@ -9,6 +10,8 @@ export interface StuckWork {
   readonly automaticSteps: readonly StuckAutomaticStep[];
   /** Outbox messages Redis refused on every attempt. */
   readonly outbox: readonly DeadOutboxRow[];
+  /** Dossiers whose sync to the national portal keeps failing (retried with backoff meanwhile). */
+  readonly portalSync: readonly FailingPortalSync[];
 }
 
 export interface StuckHandoff {
@@ -86,7 +89,8 @@ export class StuckWorkRepository extends CommuneRepository {
         WHERE o.commune_code = $1 AND o.dead_at IS NOT NULL
         ORDER BY o.dead_at LIMIT ${LIMIT}`,
     );
-    return { handoffs, automaticSteps, outbox };
+    const portalSync = await this.sibling(PortalSyncRepository).failing(LIMIT);
+    return { handoffs, automaticSteps, outbox, portalSync };
   }
 
   /** Sends a given-up (or still unreceived) electronic hand-off again, with its re-sends restored. */
