@@ -2,7 +2,7 @@ import { computeEventHash, type DossierState, GENESIS_HASH } from '@motcua/domai
 import { DossierEventEntity } from '../entities/dossier-event.entity';
 import { CommuneRepository } from '../tenancy';
 import { ConcurrentModificationError } from './errors';
-import { type OutboxMessage, OutboxRepository, outboxValues } from './outbox.repository';
+import { type OutboxMessage, OutboxRepository, outboxInsert } from './outbox.repository';
 import { portalWantedSql } from './portal-sync.repository';
 
 /** An event about to be appended to a dossier's log. */
@@ -87,7 +87,7 @@ export class DossierEventRepository extends CommuneRepository {
          VALUES ${rows.join(', ')} RETURNING 1)`);
     }
     if (messages.length > 0) {
-      ctes.push(`queued AS (INSERT INTO outbox (commune_code, queue, job_name, payload, run_at) VALUES ${outboxValues(messages, param)} RETURNING 1)`);
+      ctes.push(`queued AS (${outboxInsert(messages, param)} RETURNING 1)`);
     }
     if (timers.length > 0) {
       // A reminder set twice for the same deadline (a re-delivered command) is one row.

@@ -1,3 +1,11 @@
+/**
+ * The outbox's one writer: every statement that inserts into `outbox` is built here —
+ * {@link outboxInsert} (a command's messages, alone through {@link OutboxRepository.add} or as a CTE
+ * of the event append's one statement) and {@link handoffJobsFrom} (a hand-off's job written
+ * again by the sweeper and the supervisor's actions). No other module of the application writes
+ * `INSERT INTO outbox` (only migrations that move old rows do), so the columns and the ids-only
+ * payloads are decided in one place.
+ */
 import { CommuneRepository } from '../tenancy';
 
 /** A message to send once the surrounding transaction commits. */
@@ -11,13 +19,13 @@ export interface OutboxMessage {
 }
 
 /**
- * The VALUES tuples of outbox rows for the commune bound as `$1`; `param` numbers each value.
- * Shared with the event append, which writes a command's outbox rows in the same statement.
+ * `INSERT INTO outbox … VALUES …` for `messages` of the commune bound as `$1`, without a
+ * RETURNING clause; `param` numbers each value. The event append puts it in a CTE of its one
+ * statement, so a command's outbox rows cost no round trip of their own.
  */
-export function outboxValues(messages: readonly OutboxMessage[], param: (value: unknown) => string): string {
-  return messages
-    .map((msg) => `($1, ${param(msg.queue)}, ${param(msg.jobName)}, ${param(JSON.stringify(msg.payload))}, ${param(msg.runAt ?? null)}::timestamptz)`)
-    .join(', ');
+export function outboxInsert(messages: readonly OutboxMessage[], param: (value: unknown) => string): string {
+  const tuples = messages.map((msg) => `($1, ${param(msg.queue)}, ${param(msg.jobName)}, ${param(JSON.stringify(msg.payload))}, ${param(msg.runAt ?? null)}::timestamptz)`);
+  return `INSERT INTO outbox (commune_code, queue, job_name, payload, run_at) VALUES ${tuples.join(', ')}`;
 }
 
 /**
@@ -45,10 +53,7 @@ export class OutboxRepository extends CommuneRepository {
       values.push(value);
       return `$${values.length + 1}`;
     };
-    const inserted = await this.sql<{ id: string }[]>(
-      `INSERT INTO outbox (commune_code, queue, job_name, payload, run_at) VALUES ${outboxValues(messages, param)} RETURNING id`,
-      values,
-    );
+    const inserted = await this.sql<{ id: string }[]>(`${outboxInsert(messages, param)} RETURNING id`, values);
     return inserted.map((r) => String(r.id));
   }
 }
