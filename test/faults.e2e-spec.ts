@@ -79,12 +79,13 @@ describe('faults: nothing lost, nothing applied twice', () => {
     expect(await receiptsOf(d.id)).toEqual({ receipts: 1, items: 1 });
   });
 
-  it('issues one card when the worker is SIGKILLed between the receipt and the automatic step', async () => {
-    const doomed = await worker({ FAILPOINTS: 'handoff.after-receipt' });
+  it('issues one card, one receipt and one completion when the worker is SIGKILLed between the card and their transaction', async () => {
+    const doomed = await worker({ FAILPOINTS: 'automatic.after-call' });
     const d = await receive(api, { procedureCode: 'cap-the-bhyt-tre-em-duoi-6-tuoi' });
-    await doomed.waitFor('FAILPOINT handoff.after-receipt');
+    await doomed.waitFor('FAILPOINT automatic.after-call');
     await doomed.kill('SIGKILL');
-    expect(await receiptsOf(d.id)).toEqual({ receipts: 1, items: 1 });
+    // The card was issued; nothing of the step was recorded: receipt and completion commit together.
+    expect(await receiptsOf(d.id)).toEqual({ receipts: 0, items: 0 });
 
     await worker();
     await waitForState(api.ds, d.id, 'result_ready', 20_000);
@@ -92,11 +93,12 @@ describe('faults: nothing lost, nothing applied twice', () => {
     expect(cards.filter((c) => c.dossierCode === d.code)).toHaveLength(1);
     const [steps] = await api.ds.query(
       `SELECT count(*) FILTER (WHERE type = 'StepCompleted')::int AS completed,
-              count(*) FILTER (WHERE type = 'HandoffReceived' AND payload->>'unit' = 'bhxh')::int AS bhxh_receipts
+              count(*) FILTER (WHERE type = 'HandoffReceived' AND payload->>'unit' = 'bhxh')::int AS bhxh_receipts,
+              count(DISTINCT xmin::text) FILTER (WHERE type = 'StepCompleted' OR (type = 'HandoffReceived' AND payload->>'unit' = 'bhxh'))::int AS transactions
          FROM dossier_events WHERE dossier_id = $1`,
       [d.id],
     );
-    expect(steps).toEqual({ completed: 1, bhxh_receipts: 1 });
+    expect(steps).toEqual({ completed: 1, bhxh_receipts: 1, transactions: 1 });
   });
 
   it.each(['relay.after-claim', 'relay.after-add'])('delivers each hand-off once when the relay is SIGKILLed in the middle of a batch (%s)', async (point) => {

@@ -115,8 +115,10 @@ describe('nothing lost: stuck work re-driven and visible', () => {
   });
 
   it('re-drives a received automatic step whose worker died and whose Redis came back empty; the checker reports it meanwhile', async () => {
-    // The worker dies between the receipt and the BHXH card, for two dossiers; then Redis loses the jobs.
-    const doomed = await startWorkerProcess(env(), { FAILPOINTS: 'handoff.after-receipt', JOB_LOCK_MS: '1000' });
+    // BHXH fails, so the receipts are recorded alone and the card calls retried, for two dossiers;
+    // then the worker dies and Redis loses the jobs.
+    await fault('bhxh', { mode: 'fail' });
+    const doomed = await startWorkerProcess(env(), { JOB_LOCK_MS: '1000', JOB_ATTEMPTS: '100', JOB_BACKOFF_MS: '200' });
     processes.push(doomed);
     const a = await receive(api, { procedureCode: 'cap-the-bhyt-tre-em-duoi-6-tuoi' });
     const b = await receive(api, { procedureCode: 'cap-the-bhyt-tre-em-duoi-6-tuoi' });
@@ -124,6 +126,7 @@ describe('nothing lost: stuck work re-driven and visible', () => {
     await inInbox(api.ds, b.id, 'cap-the-bhyt');
     await doomed.kill('SIGKILL');
     await dropQueuePrefix(REDIS_URL, api.env.QUEUE_PREFIX);
+    await fault('bhxh', { mode: 'none' });
 
     // Stuck: listed for the supervisor and reported by the checker once it waited past the re-drive time.
     const listed = await eventually(async () => {

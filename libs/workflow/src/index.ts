@@ -8,6 +8,7 @@ export * from './routing';
 export * from './commands/routing-context';
 export * from './commands/complete-step.command';
 export * from './commands/record-receipt.command';
+export * from './commands/automatic-step.command';
 export * from './workflow.module';
 export { failpoint } from '@motcua/persistence';
 export * from './access';

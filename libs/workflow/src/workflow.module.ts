@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { REPLICA_DATA_SOURCE, UnitOfWork } from '@motcua/persistence';
 import { Clock, SystemClock } from './clock';
+import { CompleteAutomaticStepHandler } from './commands/automatic-step.command';
 import { CompleteStepHandler } from './commands/complete-step.command';
 import { RecordReceiptHandler } from './commands/record-receipt.command';
 import { CheckDeadlineHandler } from './commands/check-deadline.command';
@@ -34,6 +35,7 @@ export class WorkflowModule {
         },
         ReferenceCache,
         CompleteStepHandler,
+        CompleteAutomaticStepHandler,
         RecordReceiptHandler,
         TakeWorkItemHandler,
         ReassignWorkItemHandler,

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import { type Job, UnrecoverableError } from 'bullmq';
-import { DomainError, type UnitKind } from '@motcua/domain';
+import { DomainError, type RouteStep, type UnitKind } from '@motcua/domain';
 import type { HandoffJob } from '@motcua/messaging';
 import { ConcurrentModificationError, type UnitOfWork } from '@motcua/persistence';
 import {
+  CompleteAutomaticStepCommand,
+  type AutomaticStepOutcome,
   CompleteStepCommand,
   type CompleteStepResult,
   failpoint,
@@ -16,7 +18,7 @@ import {
   StepNotPendingError,
   systemActor,
 } from '@motcua/workflow';
-import type { AutomaticSteps } from './automatic-steps';
+import type { AutomaticOutcome, AutomaticSteps } from './automatic-steps';
 
 /** What a hand-off job did; counted per unit and outcome. */
 export type HandoffOutcome = 'received' | 'duplicate' | 'completed' | 'needs_officer';
@@ -48,15 +50,18 @@ export class HandoffProcessor {
   }
 
   private async handle({ communeCode, dossierId, handoffId }: HandoffJob): Promise<HandoffOutcome> {
+    const receivedBy = `Hệ thống – ${this.unit}`;
     const receipt = await this.commands.execute<RecordReceiptCommand, RecordReceiptResult>(
-      new RecordReceiptCommand(communeCode, dossierId, handoffId, `Hệ thống – ${this.unit}`),
+      new RecordReceiptCommand(communeCode, dossierId, handoffId, receivedBy, true),
     );
+    if (receipt.outcome === 'automatic') return this.receiveAndComplete(receipt.step, { communeCode, dossierId, handoffId }, receivedBy);
     await failpoint('handoff.after-receipt');
     if (!receipt.pending) return receipt.outcome;
     const { step } = receipt;
 
     let result: Record<string, unknown> | undefined;
     if (step.automatic) {
+      // Received before (its outside call failed then, or it is being re-driven): the call, then the completion.
       const dossier = await this.uow.read(communeCode).dossiers.findById(dossierId);
       if (!dossier) return receipt.outcome;
       const outcome = await this.automatic.run(step.automatic, dossier, handoffId);
@@ -84,5 +89,33 @@ export class HandoffProcessor {
       if (e instanceof StepNotPendingError) return receipt.outcome; // completed by an earlier delivery
       throw e;
     }
+  }
+
+  /**
+   * An automatic step not received yet: the outside system first, then its receipt and its
+   * completion in one transaction. If the system fails or wants an officer, the receipt alone is
+   * recorded, so the step waits in the unit's inbox (re-driven, or for the officer).
+   */
+  private async receiveAndComplete(step: RouteStep, job: HandoffJob, receivedBy: string): Promise<HandoffOutcome> {
+    const receiptAlone = () => this.commands.execute(new RecordReceiptCommand(job.communeCode, job.dossierId, job.handoffId, receivedBy));
+    const dossier = await this.uow.read(job.communeCode).dossiers.findById(job.dossierId);
+    if (!step.automatic || !dossier) return (await receiptAlone()).outcome;
+    let outcome: AutomaticOutcome;
+    try {
+      outcome = await this.automatic.run(step.automatic, dossier, job.handoffId);
+    } catch (e) {
+      await receiptAlone();
+      throw e;
+    }
+    if (outcome.kind === 'needs_officer') {
+      await receiptAlone();
+      this.logger.warn(`dossier ${dossier.code} step ${step.key}: ${step.automatic} needs an officer (${outcome.reason})`);
+      return 'needs_officer';
+    }
+    await failpoint('automatic.after-call');
+    const done = await this.commands.execute<CompleteAutomaticStepCommand, AutomaticStepOutcome>(
+      new CompleteAutomaticStepCommand(job.communeCode, job.dossierId, job.handoffId, receivedBy, systemActor(`Hệ thống – ${step.automatic}`, job.communeCode), outcome.result),
+    );
+    return done.outcome;
   }
 }

@@ -14,12 +14,21 @@ export class RecordReceiptCommand {
     readonly handoffId: string,
     /** Who recorded it: the unit's consumer. */
     readonly receivedBy: string,
+    /**
+     * Leave an automatic step's receipt to its completion: when the hand-off is unreceived and
+     * its step automatic, nothing is written and the outcome is `automatic` (the consumer calls
+     * the outside system, then records receipt and completion in one transaction).
+     */
+    readonly deferAutomatic = false,
   ) {}
 }
 
 export interface RecordReceiptResult {
-  /** `duplicate`: this hand-off was received before (BullMQ delivered the job again). */
-  readonly outcome: 'received' | 'duplicate';
+  /**
+   * `duplicate`: this hand-off was received before (BullMQ delivered the job again);
+   * `automatic`: nothing written, the automatic step is the caller's to receive and complete.
+   */
+  readonly outcome: 'received' | 'duplicate' | 'automatic';
   readonly step: RouteStep;
   /** Whether the step still waits in the inbox (an automatic step may still have to run). */
   readonly pending: boolean;
@@ -169,6 +178,8 @@ export class RecordReceiptHandler implements ICommandHandler<RecordReceiptComman
     const step = findStep(procedure, handoff.stepKey);
     if (!step) throw new Error(`step ${handoff.stepKey} is not in the pinned route of dossier ${c.dossierId}`);
     if (handoff.receivedAt) return { outcome: 'duplicate', step, pending: target.itemStatus === 'pending' };
+
+    if (c.deferAutomatic && step.automatic && !isTerminal(dossier.state)) return { outcome: 'automatic', step, pending: true };
 
     const plan = planReceipt(dossier, procedure, calendar, profile, handoff, now);
     let lastPortal = -1;
