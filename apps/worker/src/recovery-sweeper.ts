@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { AcrossCommunes, UnitOfWork } from '@motcua/persistence';
+import { type AcrossCommunes, PURGE_BATCH, type UnitOfWork } from '@motcua/persistence';
 
 /** Re-sends at most this many times; after that the hand-off is given up and listed as stuck. */
 export const MAX_RESENDS = 3;
@@ -11,6 +11,11 @@ export interface RecoveryOptions {
   readonly resendAfterMs: number;
   /** Sent outbox rows are deleted this long after they were sent. */
   readonly outboxRetentionMs: number;
+  /**
+   * The hot path's tables are vacuumed at least this often, and whenever a purge caught up;
+   * 0: never (leave it to autovacuum). Default one minute.
+   */
+  readonly vacuumEveryMs?: number;
 }
 
 /**
@@ -21,12 +26,16 @@ export interface RecoveryOptions {
  *   "on its way" for the list of stuck work an operator sees (`GET /api/stuck`, `check-invariants`);
  * - a received automatic step that never completed (the worker died between the receipt and the
  *   step, then Redis lost the retry) is driven again, {@link MAX_REDRIVES} times, then listed;
- * - sent outbox rows past their retention are purged.
+ * - sent outbox rows past their retention are purged;
+ * - the hot path's tables are vacuumed (outbox, timers, portal cursors), so the relay's claim
+ *   stays a few pages of its partial index on a server with autovacuum off.
  */
 export class RecoverySweeper {
   private readonly logger = new Logger('RecoverySweeper');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private lastVacuumAt = 0;
+  private purgedSinceVacuum = 0;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -60,10 +69,24 @@ export class RecoverySweeper {
       const n = await x.redriveAutomaticSteps(resendAfterMs, MAX_REDRIVES);
       if (n > 0) this.logger.warn(`re-drove ${n} received automatic step(s) not completed within ${resendAfterMs} ms`);
     });
+    let caughtUp = false;
     await this.step('outbox purge', async (x) => {
       const n = await x.purgeSent(outboxRetentionMs);
       if (n > 0) this.logger.log(`purged ${n} sent outbox row(s) older than ${outboxRetentionMs} ms`);
+      this.purgedSinceVacuum += n;
+      caughtUp = n < PURGE_BATCH;
     });
+    const vacuumEveryMs = this.options.vacuumEveryMs ?? 60_000;
+    const due = Date.now() - this.lastVacuumAt >= vacuumEveryMs || (caughtUp && this.purgedSinceVacuum > 0);
+    if (vacuumEveryMs > 0 && due) {
+      try {
+        await this.uow.acrossCommunes.vacuumHotTables();
+        this.lastVacuumAt = Date.now();
+        this.purgedSinceVacuum = 0;
+      } catch (e) {
+        this.logger.warn(`vacuum failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
   private async step(name: string, work: (x: AcrossCommunes) => Promise<void>): Promise<void> {

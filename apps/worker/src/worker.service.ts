@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { type Processor, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { BhxhClient, PaymentClient, PopulationClient } from '@motcua/connectors';
-import { Env, scrubbedError } from '@motcua/config';
+import { directDatabaseUrl, Env, scrubbedError } from '@motcua/config';
 import { isUnitKind, UNIT_KINDS, type UnitKind } from '@motcua/domain';
 import { consumerConnection, DEFAULT_RELAY_OPTIONS, OutboxRelay, producerConnection, type QueueName, QueueRegistry, type RedisConnection, redisTarget } from '@motcua/messaging';
 import { UnitOfWork } from '@motcua/persistence';
@@ -63,14 +63,19 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       attempts: this.env.JOB_ATTEMPTS,
       backoffMs: this.env.JOB_BACKOFF_MS,
     });
-    this.relay = new OutboxRelay(this.ds, this.queues, this.env.DATABASE_URL, {
+    // LISTEN needs a session of its own: past PgBouncer when one is in front (DATABASE_DIRECT_URL).
+    this.relay = new OutboxRelay(this.ds, this.queues, directDatabaseUrl(this.env), {
       ...DEFAULT_RELAY_OPTIONS,
       maxAttempts: this.env.OUTBOX_MAX_ATTEMPTS,
       backoffMs: this.env.OUTBOX_BACKOFF_MS,
       claimMs: this.env.OUTBOX_CLAIM_MS,
     });
     await this.relay.start();
-    this.sweeper = new RecoverySweeper(this.uow, { resendAfterMs: this.env.HANDOFF_RESEND_AFTER_MS, outboxRetentionMs: this.env.OUTBOX_RETENTION_MS });
+    this.sweeper = new RecoverySweeper(this.uow, {
+      resendAfterMs: this.env.HANDOFF_RESEND_AFTER_MS,
+      outboxRetentionMs: this.env.OUTBOX_RETENTION_MS,
+      vacuumEveryMs: this.env.OUTBOX_VACUUM_MS,
+    });
     this.sweeper.start();
     this.deadlineSweeper = new DeadlineSweeper(this.uow, this.commands, this.clock, this.env.DEADLINE_SWEEP_MS, this.env.DEADLINE_TIMER_POLL_MS);
     this.deadlineSweeper.start();

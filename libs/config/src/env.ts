@@ -284,6 +284,16 @@ export class Env {
   @Min(60_000)
   OUTBOX_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
+  /**
+   * How often a worker vacuums the hot path's tables (outbox, deadline timers, portal cursors),
+   * besides after a purge that caught up, so the relay's claim stays cheap without autovacuum;
+   * 0 leaves it to autovacuum.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  OUTBOX_VACUUM_MS = 60_000;
+
   /** Tries of an outbox row Redis refuses (while it answers) before the row is marked dead. */
   @Transform(({ value }) => Number(value))
   @IsInt()

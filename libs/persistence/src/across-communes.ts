@@ -15,6 +15,9 @@ export interface PassedDeadline {
   readonly dueAt: Date;
 }
 
+/** Sent outbox rows deleted per purge statement at most. */
+export const PURGE_BATCH = 5000;
+
 /** A reminder of the timer table whose moment came, claimed by one sweeper. */
 export interface DueTimer {
   readonly id: string;
@@ -191,7 +194,7 @@ export class AcrossCommunes {
   }
 
   /** Deletes sent outbox rows older than the retention, fired timers and deadline claims long run out. */
-  async purgeSent(retentionMs: number, limit = 5000): Promise<number> {
+  async purgeSent(retentionMs: number, limit = PURGE_BATCH): Promise<number> {
     const [, n] = (await this.m.query(
       `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < now() - make_interval(secs => $1 / 1000.0) LIMIT $2)`,
       [retentionMs, limit],
@@ -206,6 +209,17 @@ export class AcrossCommunes {
       [retentionMs, limit],
     );
     return n;
+  }
+
+  /**
+   * VACUUM (ANALYZE) of the tables the hand-off path churns — every outbox row is written,
+   * leased, marked sent and purged; timers fire; portal cursors move — so their partial indexes
+   * shed the dead entries a claim would otherwise walk, whether or not the server runs
+   * autovacuum. SKIP_LOCKED: a table another worker is vacuuming is left to it. Outside a
+   * transaction (VACUUM cannot run in one); through PgBouncer it is one statement.
+   */
+  async vacuumHotTables(): Promise<void> {
+    await this.m.query(`VACUUM (ANALYZE, SKIP_LOCKED) outbox, deadline_timers, portal_sync`);
   }
 
   /** Sign-in: usernames are unique across the deployment, and the account names its commune. */
