@@ -124,6 +124,9 @@ describe('fault campaign: dossiers keep flowing through faults', () => {
       JOB_LOCK_MS: '2000',
       OUTBOX_CLAIM_MS: '2000',
       HANDOFF_RESEND_AFTER_MS: '10000',
+      // A killed worker's portal-sync claims run out within seconds too (the lease must cover a round's calls).
+      PORTAL_TIMEOUT_MS: '2000',
+      PORTAL_SYNC_LEASE_MS: '10000',
       NO_COLOR: '1',
     };
     // The shared template is not on this cluster: the CLI migrates and seeds it, as in production.

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { PORTAL_EVENT_TYPES } from '@motcua/workflow';
 import type { DossierTraffic, Submission } from './dossier-traffic';
 
 /** What the audit found wrong; each entry names the dossier and the rule. */
@@ -34,7 +35,7 @@ async function dossiersOf(pool: Pool, submissions: readonly Submission[]): Promi
   return rows;
 }
 
-/** Progress rows the portal should hold (one per portal-sync message) and those it lacks. */
+/** Progress rows the portal should hold (one per portal event of the log, state-secret dossiers aside) and those it lacks. */
 async function portalGaps(
   pool: Pool,
   stubUrl: string,
@@ -42,8 +43,9 @@ async function portalGaps(
   complete = new Set<string>(),
 ): Promise<{ gaps: Map<string, number>; expected: number }> {
   const { rows } = await pool.query<{ id: string; seq: string }>(
-    `SELECT payload->>'dossierId' AS id, payload->>'eventSeq' AS seq FROM outbox WHERE queue = 'portal-sync' AND payload->>'dossierId' = ANY($1)`,
-    [dossiers.map((d) => d.id)],
+    `SELECT e.dossier_id AS id, e.seq::text AS seq FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id
+      WHERE e.dossier_id = ANY($1) AND e.type = ANY($2) AND NOT d.state_secret`,
+    [dossiers.map((d) => d.id), PORTAL_EVENT_TYPES],
   );
   const expected = new Map<string, Set<string>>();
   for (const r of rows) expected.set(r.id, (expected.get(r.id) ?? new Set()).add(`${r.id}:${r.seq}`));
