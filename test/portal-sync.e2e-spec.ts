@@ -110,6 +110,8 @@ describe('portal sync behind a per-dossier cursor', () => {
     expect(await api.ds.query(`SELECT 1 FROM outbox WHERE payload->>'dossierId' = $1 AND sent_at IS NULL`, [secret.body.id])).toEqual([]);
     expect(await callsFor(secret.body.code)).toEqual([]);
     expect((await fetch(`${stub.url}/stub/dossiers/${secret.body.code}`)).status).toBe(404);
+    const detail = await request(server()).get(`/api/dossiers/${secret.body.id}`).set('authorization', `Bearer ${await api.token('motcua.26734')}`).expect(200);
+    expect(detail.body.portalSync).toEqual({ status: 'not_applicable', syncedSeq: 0, wantedSeq: 0 });
   });
 
   it('skips a portal-sync job of a state-secret dossier that slipped through, writing and sending nothing', async () => {

@@ -18,7 +18,11 @@ export function isQueueName(value: string): value is QueueName {
 }
 
 export enum JobName {
-  /** Push a dossier's new status to the national portal (DongBoHoSoMC / CapNhatTienDoHoSoMC). */
+  /**
+   * A per-event portal push of older versions. Portal sync is the worker's portal syncer now
+   * (a cursor per dossier, `portal_sync`); such jobs left in Redis, or replayed dead letters of
+   * them, only lower the dossier's cursor to before their event.
+   */
   PortalSync = 'portal-sync',
   /** Deliver a dossier to a unit: record the receipt and put the step in the unit's inbox. */
   Handoff = 'handoff',
@@ -26,7 +30,7 @@ export enum JobName {
   Deadline = 'deadline',
 }
 
-/** Payload of {@link JobName.PortalSync}: the dossier and the event that changed it. */
+/** Payload of {@link JobName.PortalSync} (older versions): the dossier and the event that changed it. */
 export interface PortalSyncJob {
   readonly dossierId: string;
   readonly communeCode: string;
