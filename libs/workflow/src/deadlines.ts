@@ -10,7 +10,7 @@ export const STEP_WARNING_LEAD_MINUTES = 120;
  * Sets a reminder: a row of the timer table, written with the command's events (DESIGN.md §4.3);
  * the deadline sweeper fires it at `fireAt`.
  */
-function schedule(ctx: RoutingContext, kind: DeadlineKind, dueAt: Date, fireAt: Date, stepKey?: string): void {
+function schedule(ctx: RoutingContext<never>, kind: DeadlineKind, dueAt: Date, fireAt: Date, stepKey?: string): void {
   ctx.journal.timer({ kind, dueAt, fireAt, ...(stepKey ? { stepKey } : {}) });
 }
 
@@ -20,7 +20,7 @@ function schedule(ctx: RoutingContext, kind: DeadlineKind, dueAt: Date, fireAt: 
  * Called whenever the due date is set or moves; a job for an old due date finds it changed and
  * does nothing.
  */
-export function scheduleDossierDeadlines(ctx: RoutingContext): void {
+export function scheduleDossierDeadlines(ctx: RoutingContext<never>): void {
   const due = ctx.dossier.dueAt;
   const warnAt = ctx.calendar.subtractWorkingMinutes(due, ctx.calendar.minutesPerWorkingDay(ctx.profile), ctx.profile);
   schedule(ctx, 'dossier-due-soon', due, warnAt);
@@ -35,11 +35,11 @@ export function stepWarningTimer(calendar: WorkingCalendar, profile: OfficeProfi
 }
 
 /** Sets the unit's warning before its step is due ({@link stepWarningTimer}). */
-export function scheduleStepWarning(ctx: RoutingContext, stepKey: string, from: Date, due: Date): void {
+export function scheduleStepWarning(ctx: RoutingContext<never>, stepKey: string, from: Date, due: Date): void {
   ctx.journal.timer(stepWarningTimer(ctx.calendar, ctx.profile, stepKey, from, due));
 }
 
 /** The citizen's deadline to supplement: past it, the dossier is rejected (decision 4). */
-export function scheduleSupplementExpiry(ctx: RoutingContext, citizenDueAt: Date): void {
+export function scheduleSupplementExpiry(ctx: RoutingContext<never>, citizenDueAt: Date): void {
   schedule(ctx, 'supplement-due', citizenDueAt, citizenDueAt);
 }

@@ -13,16 +13,20 @@ import {
   type WorkingCalendar,
 } from '@motcua/domain';
 import { JobName, type HandoffJob } from '@motcua/messaging';
-import type { DeadlineTimer, DossierEntity, HandoffEntity, NewWorkItem, TransactionScope } from '@motcua/persistence';
-import type { DossierJournal } from './dossier-journal';
+import type { DeadlineTimer, DossierEntity, HandoffEntity, NewWorkItem } from '@motcua/persistence';
+import type { CommandRepository, CommandScope, JournalWriter } from './dossier-command-pipeline';
 import { paperReasonRequired, stateSecretPaperOnly } from './errors';
 import { stepWarningTimer } from './deadlines';
 import { DossierEvents, type HandoffRequest, RETURN_TO_DESK_STEP } from './events';
 
-/** Everything a routing decision needs inside one command's transaction. */
-export interface RoutingContext {
-  readonly tx: TransactionScope;
-  readonly journal: DossierJournal;
+/**
+ * Everything a routing decision needs inside one command's transaction, as the pipeline hands it
+ * to a command: `tx` holds only the repositories `K` (a helper names the ones it uses; `never`
+ * for none), and the journal collects what the pipeline writes after the work.
+ */
+export interface RoutingContext<K extends CommandRepository = CommandRepository> {
+  readonly tx: CommandScope<K>;
+  readonly journal: JournalWriter;
   readonly dossier: DossierEntity;
   readonly procedure: ProcedureDefinition;
   readonly calendar: WorkingCalendar;
@@ -60,7 +64,7 @@ export function resolveChannel(dossier: Pick<DossierEntity, 'stateSecret'>, requ
  * the moment it is handed off (the time the dossier had in total, from the counting start to the
  * appointment, times the share).
  */
-function stepDueAt(ctx: RoutingContext, step: RouteStep): Date | null {
+function stepDueAt(ctx: RoutingContext<never>, step: RouteStep): Date | null {
   if (step.share <= 0) return null;
   const total = ctx.calendar.workingMinutesBetween(ctx.dossier.countedFrom, ctx.dossier.dueAt, ctx.profile);
   return ctx.calendar.addWorkingMinutes(ctx.now, Math.max(1, Math.round(total * step.share)), ctx.profile);
@@ -71,7 +75,7 @@ function stepDueAt(ctx: RoutingContext, step: RouteStep): Date | null {
  * one HandoffSent event and, for electronic hand-offs, one message on the receiving unit's queue
  * each. A paper hand-off is received on the spot: the officer who carried it records both ends.
  */
-export async function handOff(ctx: RoutingContext, steps: readonly RouteStep[], fromUnit: UnitKind, request: HandoffRequest): Promise<void> {
+export async function handOff(ctx: RoutingContext<'workflow' | 'dossiers'>, steps: readonly RouteStep[], fromUnit: UnitKind, request: HandoffRequest): Promise<void> {
   for (const step of steps) {
     const id = randomUUID();
     const due = stepDueAt(ctx, step);
@@ -168,7 +172,7 @@ export function planReceipt(
 }
 
 /** Records a receipt inside the command's transaction ({@link planReceipt}): a paper hand-off's, received on the spot. */
-export async function applyReceipt(ctx: RoutingContext, handoff: HandoffEntity, receivedBy: string): Promise<void> {
+export async function applyReceipt(ctx: RoutingContext<'workflow' | 'dossiers'>, handoff: HandoffEntity, receivedBy: string): Promise<void> {
   const plan = planReceipt(ctx.dossier, ctx.procedure, ctx.calendar, ctx.profile, handoff, ctx.now);
   for (const e of plan.events) {
     if (e.type === DossierEvents.ResultReady) ctx.journal.record(e.type, e.payload, receivedBy, ctx.now, { portal: e.portal });

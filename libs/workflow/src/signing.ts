@@ -34,7 +34,7 @@ export function keyIdOf(publicKeyPem: string): string {
  * stored as encrypted PKCS#8 (AES-256-CBC under the passphrase). Two first signatures at once
  * end with one key (the partial unique index keeps one active key per commune).
  */
-export async function activeSigningKey(tx: TransactionScope, passphrase: SigningPassphrase): Promise<SigningKeyRow> {
+export async function activeSigningKey(tx: Pick<TransactionScope, 'signing'>, passphrase: SigningPassphrase): Promise<SigningKeyRow> {
   const existing = await tx.signing.activeKey();
   if (existing) return existing;
   const { publicKey, privateKey } = generateKeyPairSync('ed25519', {

@@ -11,12 +11,14 @@ import { IssueApologyHandler, RejectDossierHandler, ReturnResultHandler, Withdra
 import { SignResultHandler } from './commands/sign-result.command';
 import { ReceiveSupplementHandler, RequestSupplementHandler } from './commands/supplement.commands';
 import { ReassignWorkItemHandler, TakeWorkItemHandler } from './commands/work-item.commands';
+import { DossierCommandPipeline } from './dossier-command-pipeline';
 import { SigningPassphrase } from './signing';
 import { ReferenceCache } from './reference-cache';
 
 /**
  * The write side shared by the API and the workers: the unit of work, the reference cache, the
- * clock and the routing command handlers. Import it next to CqrsModule and TypeOrmModule.
+ * clock, the pipeline every command on a dossier runs through, and the routing command handlers.
+ * Import it next to CqrsModule and TypeOrmModule.
  */
 @Module({})
 export class WorkflowModule {
@@ -34,6 +36,7 @@ export class WorkflowModule {
           inject: [DataSource, ...(replica ? [getDataSourceToken(REPLICA_DATA_SOURCE)] : [])],
         },
         ReferenceCache,
+        DossierCommandPipeline,
         CompleteStepHandler,
         CompleteAutomaticStepHandler,
         RecordReceiptHandler,
@@ -48,7 +51,7 @@ export class WorkflowModule {
         SignResultHandler,
         CheckDeadlineHandler,
       ],
-      exports: [Clock, UnitOfWork, ReferenceCache, SigningPassphrase],
+      exports: [Clock, UnitOfWork, ReferenceCache, DossierCommandPipeline, SigningPassphrase],
     };
   }
 }

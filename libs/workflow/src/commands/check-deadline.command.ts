@@ -1,14 +1,11 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { formatVn } from '@motcua/domain';
 import type { DeadlineJob } from '@motcua/messaging';
-import { UnitOfWork } from '@motcua/persistence';
 import { systemActor } from '../access';
-import { Clock } from '../clock';
+import { DossierCommandPipeline } from '../dossier-command-pipeline';
 import { DossierEvents } from '../events';
-import { ReferenceCache } from '../reference-cache';
 import type { RoutingContext } from '../routing';
 import { rejectIn } from './closing.commands';
-import { openDossier } from './routing-context';
 
 /** The deadline checker writes in the log as this actor. */
 export const DEADLINE_ACTOR = 'Hệ thống theo dõi thời hạn';
@@ -29,15 +26,18 @@ export class CheckDeadlineCommand {
   constructor(readonly job: DeadlineJob) {}
 }
 
+/** What a deadline check uses: the open steps, the notifications, and the dossier (overdue, rejected). */
+type DeadlineRepositories = 'workflow' | 'casework' | 'dossiers';
+
 const same = (a: Date | null | undefined, iso: string) => !!a && a.getTime() === new Date(iso).getTime();
 
-async function openUnits(ctx: RoutingContext): Promise<string[]> {
+async function openUnits(ctx: RoutingContext<'workflow'>): Promise<string[]> {
   const items = await ctx.tx.workflow.workItemsOf(ctx.dossier.id);
   return [...new Set(items.filter((w) => w.status === 'pending' || w.status === 'taken').map((w) => w.unitKind))];
 }
 
 /** Marks the dossier overdue (once) and escalates to the supervisors and the units holding it. */
-async function markOverdue(ctx: RoutingContext, job: DeadlineJob): Promise<DeadlineOutcome> {
+async function markOverdue(ctx: RoutingContext<DeadlineRepositories>, job: DeadlineJob): Promise<DeadlineOutcome> {
   const d = ctx.dossier;
   const message = `Hồ sơ ${d.code} đã quá hạn giải quyết (hạn ${formatVn(d.dueAt)}). Đề nghị xử lý và phát hành văn bản xin lỗi (Mẫu 04).`;
   for (const audience of [SUPERVISORS, DESK, ...(await openUnits(ctx))]) {
@@ -48,7 +48,7 @@ async function markOverdue(ctx: RoutingContext, job: DeadlineJob): Promise<Deadl
   return 'overdue';
 }
 
-async function warn(ctx: RoutingContext, job: DeadlineJob, audience: string, type: typeof DossierEvents.StepDueSoon | typeof DossierEvents.DossierDueSoon, message: string): Promise<DeadlineOutcome> {
+async function warn(ctx: RoutingContext<'casework'>, job: DeadlineJob, audience: string, type: typeof DossierEvents.StepDueSoon | typeof DossierEvents.DossierDueSoon, message: string): Promise<DeadlineOutcome> {
   const written = await ctx.tx.casework.notify({
     dossierId: ctx.dossier.id,
     audience,
@@ -62,7 +62,7 @@ async function warn(ctx: RoutingContext, job: DeadlineJob, audience: string, typ
   return 'warned';
 }
 
-async function check(ctx: RoutingContext, job: DeadlineJob): Promise<DeadlineOutcome> {
+async function check(ctx: RoutingContext<DeadlineRepositories>, job: DeadlineJob): Promise<DeadlineOutcome> {
   const d = ctx.dossier;
   const processing = d.state === 'received' || d.state === 'in_progress';
   switch (job.kind) {
@@ -93,19 +93,10 @@ async function check(ctx: RoutingContext, job: DeadlineJob): Promise<DeadlineOut
 
 @CommandHandler(CheckDeadlineCommand)
 export class CheckDeadlineHandler implements ICommandHandler<CheckDeadlineCommand, DeadlineOutcome> {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly pipeline: DossierCommandPipeline) {}
 
-  async execute(c: CheckDeadlineCommand): Promise<DeadlineOutcome> {
-    const now = this.clock.now();
-    return this.uow.run(c.job.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.job.dossierId, DEADLINE_ACTOR, now);
-      const outcome = await check(ctx, c.job);
-      await ctx.journal.flush();
-      return outcome;
-    });
+  execute(c: CheckDeadlineCommand): Promise<DeadlineOutcome> {
+    const { communeCode, dossierId } = c.job;
+    return this.pipeline.run({ communeCode, dossierId, actor: DEADLINE_ACTOR }, ['workflow', 'casework', 'dossiers'], (ctx) => check(ctx, c.job));
   }
 }

@@ -1,21 +1,18 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type ClosedWithoutResult, ConflictError, type DossierState, DomainValidationError, isTerminal, judgeTimeliness, toPortalStatus, transition } from '@motcua/domain';
-import { UnitOfWork } from '@motcua/persistence';
 import type { ActingUser } from '../access';
-import { Clock } from '../clock';
 import { scheduleDossierDeadlines } from '../deadlines';
+import { DossierCommandPipeline, targetOf } from '../dossier-command-pipeline';
 import { DossierEvents } from '../events';
-import { ReferenceCache } from '../reference-cache';
 import type { RoutingContext } from '../routing';
 import { openStepFor } from './complete-step.command';
-import { openDossier } from './routing-context';
 
 /**
  * Ends processing without a result: every open step leaves the inboxes, the reason is kept for
  * the notice (Mẫu 03 or Mẫu 05), and the portal hears of it: the caller records the closing
  * event, for the portal, with the fields returned.
  */
-async function closeWithoutResult(ctx: RoutingContext, state: DossierState, reason: string): Promise<ClosedWithoutResult> {
+async function closeWithoutResult(ctx: RoutingContext<'workflow' | 'dossiers'>, state: DossierState, reason: string): Promise<ClosedWithoutResult> {
   const cancelled = await ctx.tx.workflow.cancelOpen(ctx.dossier.id);
   await ctx.tx.dossiers.update(ctx.dossier.id, { closingReason: reason, pausedAt: null, supplementDueAt: null });
   ctx.journal.setState(state);
@@ -38,7 +35,7 @@ export class RejectDossierCommand {
 }
 
 /** Rejection inside an open transaction (the supplement-deadline check uses it too). */
-export async function rejectIn(ctx: RoutingContext, actor: ActingUser, reason: string, stepKey?: string): Promise<void> {
+export async function rejectIn(ctx: RoutingContext<'workflow' | 'dossiers'>, actor: ActingUser, reason: string, stepKey?: string): Promise<void> {
   const state = transition(ctx.dossier.state, 'rejectAfterAppraisal');
   let unit: string | null = null;
   if (stepKey !== undefined) unit = (await openStepFor(ctx, stepKey, actor)).item.unitKind;
@@ -49,18 +46,11 @@ export async function rejectIn(ctx: RoutingContext, actor: ActingUser, reason: s
 
 @CommandHandler(RejectDossierCommand)
 export class RejectDossierHandler implements ICommandHandler<RejectDossierCommand, { state: DossierState }> {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly pipeline: DossierCommandPipeline) {}
 
-  async execute(c: RejectDossierCommand): Promise<{ state: DossierState }> {
-    const now = this.clock.now();
-    return this.uow.run(c.actor.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+  execute(c: RejectDossierCommand): Promise<{ state: DossierState }> {
+    return this.pipeline.run(targetOf(c), ['workflow', 'dossiers'], async (ctx) => {
       await rejectIn(ctx, c.actor, c.reason, c.stepKey);
-      await ctx.journal.flush();
       return { state: ctx.dossier.state };
     });
   }
@@ -79,16 +69,11 @@ export class WithdrawDossierCommand {
 
 @CommandHandler(WithdrawDossierCommand)
 export class WithdrawDossierHandler implements ICommandHandler<WithdrawDossierCommand, { state: DossierState }> {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly pipeline: DossierCommandPipeline) {}
 
-  async execute(c: WithdrawDossierCommand): Promise<{ state: DossierState }> {
-    const now = this.clock.now();
-    return this.uow.run(c.actor.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+  execute(c: WithdrawDossierCommand): Promise<{ state: DossierState }> {
+    return this.pipeline.run(targetOf(c), ['workflow', 'dossiers'], async (ctx) => {
+      const { now } = ctx;
       const state = transition(ctx.dossier.state, 'withdraw');
       const requestedAt = c.requestedAt ?? now;
       if (requestedAt.getTime() > now.getTime() || requestedAt.getTime() < ctx.dossier.receivedAt.getTime()) {
@@ -96,7 +81,6 @@ export class WithdrawDossierHandler implements ICommandHandler<WithdrawDossierCo
       }
       const closed = await closeWithoutResult(ctx, state, c.reason);
       ctx.journal.record(DossierEvents.Withdrawn, { requestedAt: requestedAt.toISOString(), ...closed }, c.actor.name, ctx.now, { portal: true });
-      await ctx.journal.flush();
       return { state };
     });
   }
@@ -125,16 +109,11 @@ export interface IssueApologyResult {
 
 @CommandHandler(IssueApologyCommand)
 export class IssueApologyHandler implements ICommandHandler<IssueApologyCommand, IssueApologyResult> {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly pipeline: DossierCommandPipeline) {}
 
-  async execute(c: IssueApologyCommand): Promise<IssueApologyResult> {
-    const now = this.clock.now();
-    return this.uow.run(c.actor.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+  execute(c: IssueApologyCommand): Promise<IssueApologyResult> {
+    return this.pipeline.run(targetOf(c), ['casework', 'dossiers'], async (ctx) => {
+      const { tx, now } = ctx;
       const d = ctx.dossier;
       if (isTerminal(d.state) || d.state === 'submitted') {
         throw new ConflictError('APOLOGY_NOT_APPLICABLE', 'Hồ sơ đã kết thúc hoặc chưa được tiếp nhận; không thể hẹn lại ngày trả kết quả.', { state: d.state });
@@ -169,7 +148,6 @@ export class IssueApologyHandler implements ICommandHandler<IssueApologyCommand,
         { portal: true },
       );
       if (d.state === 'received' || d.state === 'in_progress') scheduleDossierDeadlines(ctx);
-      await ctx.journal.flush();
       return { newDueAt: c.newDueAt, originalDueAt: d.originalDueAt, inTime };
     });
   }
@@ -194,16 +172,11 @@ export interface ReturnResultResult {
 
 @CommandHandler(ReturnResultCommand)
 export class ReturnResultHandler implements ICommandHandler<ReturnResultCommand, ReturnResultResult> {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly pipeline: DossierCommandPipeline) {}
 
-  async execute(c: ReturnResultCommand): Promise<ReturnResultResult> {
-    const now = this.clock.now();
-    return this.uow.run(c.actor.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+  execute(c: ReturnResultCommand): Promise<ReturnResultResult> {
+    return this.pipeline.run(targetOf(c), ['casework', 'dossiers'], async (ctx) => {
+      const { tx, now } = ctx;
       const state = transition(ctx.dossier.state, 'returnResult');
       const timeliness = judgeTimeliness(ctx.dossier.resolvedAt ?? now, ctx.dossier.originalDueAt);
       if (timeliness === 'late' && !(await tx.casework.apologyOf(c.dossierId))) {
@@ -228,7 +201,6 @@ export class ReturnResultHandler implements ICommandHandler<ReturnResultCommand,
         now,
         { portal: true },
       );
-      await ctx.journal.flush();
       return { state, timeliness };
     });
   }

@@ -1,13 +1,11 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { canTransition, ConflictError, judgeTimeliness, nextProgress, toPortalStatus, transition, type UnitKind } from '@motcua/domain';
-import { type DossierDocumentRow, UnitOfWork, type WorkItemEntity } from '@motcua/persistence';
+import type { DossierDocumentRow, WorkItemEntity } from '@motcua/persistence';
 import { type ActingUser, assertMayAct } from '../access';
-import { Clock } from '../clock';
+import { DossierCommandPipeline, targetOf } from '../dossier-command-pipeline';
 import { StepNotPendingError } from '../errors';
 import { DossierEvents, type HandoffRequest } from '../events';
-import { ReferenceCache } from '../reference-cache';
 import { findStep, handOff, resolveChannel, RETURN_STEP, type RoutingContext } from '../routing';
-import { openDossier } from './routing-context';
 
 /** Metadata of a document an officer attaches (the file itself lives in the document store). */
 export interface DocumentMeta {
@@ -46,7 +44,7 @@ export const SIGNING_UNIT: UnitKind = 'lanh-dao';
  * The open work item of `stepKey` that `actor` may complete: their unit's, and not taken by
  * another officer. Throws 409 / 403 otherwise.
  */
-export async function openStepFor(ctx: RoutingContext, stepKey: string, actor: ActingUser): Promise<{ item: WorkItemEntity; items: WorkItemEntity[] }> {
+export async function openStepFor(ctx: RoutingContext<'workflow'>, stepKey: string, actor: ActingUser): Promise<{ item: WorkItemEntity; items: WorkItemEntity[] }> {
   const items = await ctx.tx.workflow.workItemsOf(ctx.dossier.id);
   const item = items.find((w) => w.stepKey === stepKey);
   if (!item || item.status === 'done' || item.status === 'cancelled' || !findStep(ctx.procedure, stepKey)) throw new StepNotPendingError(stepKey);
@@ -58,7 +56,7 @@ export async function openStepFor(ctx: RoutingContext, stepKey: string, actor: A
 }
 
 /** Records document checksums with the event that brought them. */
-export async function attachDocuments(ctx: RoutingContext, stepKey: string | null, kind: DossierDocumentRow['kind'], docs: readonly DocumentMeta[]): Promise<void> {
+export async function attachDocuments(ctx: RoutingContext<'casework'>, stepKey: string | null, kind: DossierDocumentRow['kind'], docs: readonly DocumentMeta[]): Promise<void> {
   if (docs.length === 0) return;
   await ctx.tx.casework.insertDocuments(
     docs.map((d) => ({
@@ -76,13 +74,16 @@ export async function attachDocuments(ctx: RoutingContext, stepKey: string | nul
   );
 }
 
+/** What completing a step uses: its work items, its documents, and the dossier for a return to the desk on paper. */
+export type StepRepositories = 'workflow' | 'casework' | 'dossiers';
+
 /**
  * Marks the step done, records StepCompleted, and routes on: the next stage's units (several at
  * once for a fork), nothing while other branches of a fork are still open (join), or back to the
  * one-stop desk after the last stage. Runs inside the caller's transaction.
  */
 export async function completeStepIn(
-  ctx: RoutingContext,
+  ctx: RoutingContext<StepRepositories>,
   item: WorkItemEntity,
   items: readonly WorkItemEntity[],
   c: { actor: ActingUser; notes?: string; handoff?: HandoffRequest; result?: Record<string, unknown>; documents?: readonly DocumentMeta[] },
@@ -134,16 +135,10 @@ function stepAction(item: WorkItemEntity): 'completeStep' | 'completeAutomaticSt
 /** One transaction: complete the step and route the dossier on. */
 @CommandHandler(CompleteStepCommand)
 export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand, CompleteStepResult> {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly pipeline: DossierCommandPipeline) {}
 
-  async execute(c: CompleteStepCommand): Promise<CompleteStepResult> {
-    const now = this.clock.now();
-    return this.uow.run(c.actor.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+  execute(c: CompleteStepCommand): Promise<CompleteStepResult> {
+    return this.pipeline.run(targetOf(c), ['workflow', 'casework', 'dossiers'], async (ctx) => {
       // A closed dossier refuses before its steps are looked at; a paused one once the step is known.
       if (!canTransition(ctx.dossier.state, 'completeAutomaticStep')) transition(ctx.dossier.state, 'completeStep');
       const { item, items } = await openStepFor(ctx, c.stepKey, c.actor);
@@ -151,9 +146,7 @@ export class CompleteStepHandler implements ICommandHandler<CompleteStepCommand,
       if (item.unitKind === SIGNING_UNIT) {
         throw new ConflictError('SIGNATURE_REQUIRED', 'Bước ký duyệt chỉ hoàn thành khi lãnh đạo ký số kết quả.', { stepKey: c.stepKey });
       }
-      const result = await completeStepIn(ctx, item, items, c);
-      await ctx.journal.flush();
-      return result;
+      return completeStepIn(ctx, item, items, c);
     });
   }
 }

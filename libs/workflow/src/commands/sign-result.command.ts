@@ -1,14 +1,11 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { transition } from '@motcua/domain';
-import { UnitOfWork } from '@motcua/persistence';
 import type { ActingUser } from '../access';
-import { Clock } from '../clock';
+import { DossierCommandPipeline, targetOf } from '../dossier-command-pipeline';
 import { StepNotPendingError } from '../errors';
 import { DossierEvents, type HandoffRequest } from '../events';
-import { ReferenceCache } from '../reference-cache';
 import { activeSigningKey, newVerificationToken, SigningPassphrase, signStatement, verificationPath } from '../signing';
 import { attachDocuments, type CompleteStepResult, completeStepIn, type DocumentMeta, openStepFor, SIGNING_UNIT } from './complete-step.command';
-import { openDossier } from './routing-context';
 
 /**
  * Phê duyệt, ký số kết quả: the leader approves the result and signs it with the commune's key;
@@ -40,16 +37,13 @@ export interface SignResultResult extends CompleteStepResult {
 @CommandHandler(SignResultCommand)
 export class SignResultHandler implements ICommandHandler<SignResultCommand, SignResultResult> {
   constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
+    private readonly pipeline: DossierCommandPipeline,
     private readonly passphrase: SigningPassphrase,
   ) {}
 
-  async execute(c: SignResultCommand): Promise<SignResultResult> {
-    const now = this.clock.now();
-    return this.uow.run(c.actor.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+  execute(c: SignResultCommand): Promise<SignResultResult> {
+    return this.pipeline.run(targetOf(c), ['workflow', 'casework', 'dossiers', 'signing'], async (ctx) => {
+      const { tx, now } = ctx;
       transition(ctx.dossier.state, 'completeStep');
       const items = await tx.workflow.workItemsOf(c.dossierId);
       const open = items.find((w) => w.unitKind === SIGNING_UNIT && (w.status === 'pending' || w.status === 'taken'));
@@ -87,7 +81,6 @@ export class SignResultHandler implements ICommandHandler<SignResultCommand, Sig
       await attachDocuments(ctx, null, 'result', [c.document]);
       ctx.journal.record(DossierEvents.ResultSigned, { stepKey: item.stepKey, signatureId, keyId: key.id, documentSha256: sha256 }, c.actor.name, now);
       const routed = await completeStepIn(ctx, item, items, { actor: c.actor, notes: c.notes, handoff: c.handoff });
-      await ctx.journal.flush();
       return { ...routed, signatureId, keyId: key.id, payload, signature, verificationToken, verificationUrl: verificationPath(verificationToken) };
     });
   }

@@ -1,14 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError, toPortalStatus, transition } from '@motcua/domain';
-import { type SupplementItem, UnitOfWork } from '@motcua/persistence';
+import type { SupplementItem } from '@motcua/persistence';
 import type { ActingUser } from '../access';
-import { Clock } from '../clock';
 import { scheduleDossierDeadlines, scheduleStepWarning, scheduleSupplementExpiry } from '../deadlines';
+import { DossierCommandPipeline, targetOf } from '../dossier-command-pipeline';
 import { DossierEvents } from '../events';
-import { ReferenceCache } from '../reference-cache';
 import type { RoutingContext } from '../routing';
 import { attachDocuments, type DocumentMeta, openStepFor } from './complete-step.command';
-import { openDossier } from './routing-context';
 
 /** Working days the citizen has to supplement when the procedure names none (decision 4). */
 export const DEFAULT_CITIZEN_SUPPLEMENT_DAYS = 7;
@@ -37,16 +35,11 @@ export interface RequestSupplementResult {
 
 @CommandHandler(RequestSupplementCommand)
 export class RequestSupplementHandler implements ICommandHandler<RequestSupplementCommand, RequestSupplementResult> {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly pipeline: DossierCommandPipeline) {}
 
-  async execute(c: RequestSupplementCommand): Promise<RequestSupplementResult> {
-    const now = this.clock.now();
-    return this.uow.run(c.actor.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+  execute(c: RequestSupplementCommand): Promise<RequestSupplementResult> {
+    return this.pipeline.run(targetOf(c), ['workflow', 'casework', 'dossiers'], async (ctx) => {
+      const { tx, now } = ctx;
       const state = transition(ctx.dossier.state, 'requestSupplement');
       const { item } = await openStepFor(ctx, c.stepKey, c.actor);
       const number = (ctx.dossier.supplementCount ?? 0) + 1;
@@ -76,7 +69,6 @@ export class RequestSupplementHandler implements ICommandHandler<RequestSuppleme
       );
       ctx.dossier.state = state;
       scheduleSupplementExpiry(ctx, citizenDueAt);
-      await ctx.journal.flush();
       return { number, citizenDueAt, flagged };
     });
   }
@@ -105,7 +97,7 @@ export interface ReceiveSupplementResult {
  * citizen's time, as indicator 2.1 does) and every open step's due date move by the office time
  * the dossier spent with the citizen; the reminders are scheduled again for the new dates.
  */
-export async function resumeClock(ctx: RoutingContext, pausedAt: Date): Promise<ReceiveSupplementResult> {
+export async function resumeClock(ctx: RoutingContext<'workflow' | 'dossiers'>, pausedAt: Date): Promise<ReceiveSupplementResult> {
   const { calendar, profile, now, dossier } = ctx;
   const pausedWorkingMinutes = Math.max(0, calendar.workingMinutesBetween(pausedAt, calendar.receiptTime(now, profile), profile));
   const dueAt = calendar.extendForPause(dossier.dueAt, pausedAt, now, profile);
@@ -125,16 +117,11 @@ export async function resumeClock(ctx: RoutingContext, pausedAt: Date): Promise<
 
 @CommandHandler(ReceiveSupplementCommand)
 export class ReceiveSupplementHandler implements ICommandHandler<ReceiveSupplementCommand, ReceiveSupplementResult> {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly pipeline: DossierCommandPipeline) {}
 
-  async execute(c: ReceiveSupplementCommand): Promise<ReceiveSupplementResult> {
-    const now = this.clock.now();
-    return this.uow.run(c.actor.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.dossierId, c.actor.name, now);
+  execute(c: ReceiveSupplementCommand): Promise<ReceiveSupplementResult> {
+    return this.pipeline.run(targetOf(c), ['workflow', 'casework', 'dossiers'], async (ctx) => {
+      const { tx, now } = ctx;
       const state = transition(ctx.dossier.state, 'receiveSupplement');
       const request = await tx.casework.openSupplementRequest(c.dossierId);
       if (!request || !ctx.dossier.pausedAt) throw new ConflictError('NO_OPEN_SUPPLEMENT_REQUEST', 'Hồ sơ không có yêu cầu bổ sung đang chờ.');
@@ -159,7 +146,6 @@ export class ReceiveSupplementHandler implements ICommandHandler<ReceiveSuppleme
         now,
         { portal: true },
       );
-      await ctx.journal.flush();
       return result;
     });
   }
