@@ -26,7 +26,7 @@ import { RedisHealthIndicator } from './health/redis.health';
 import { InboxController } from './inbox/inbox.controller';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { IntakeController } from './intake/intake.controller';
-import { ReceiveDossierHandler } from './intake/receive-dossier.handler';
+import { ReceiveDossierHandler } from './intake/receive-dossier.command';
 import { LookupController } from './lookup/lookup.controller';
 import { LookupDossierHandler } from './lookup/lookup-dossier.query';
 import { SignaturesController } from './signatures/signatures.controller';
