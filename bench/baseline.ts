@@ -3,16 +3,19 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { HOP_JOB_OPTIONS, type HopJob, type WorkerMessage } from './baseline-worker';
+import { type BaselineMode, HOP_JOB_OPTIONS, type HopJob, type WorkerMessage } from './baseline-worker';
 import { clearRedisPrefix, createDatabase, forwardOutput, log, nowMs, percentile, round2, Scope, sleep, stopChild } from './common';
+import { cpuBetween, type CpuFigures, findProcess, sampleCpu } from './cpu';
 
 /*
- * The baseline: a bare 3-queue BullMQ chain q1 → q2 → q3, one PostgreSQL transaction per hop,
- * no framework, consumed by the same number of worker processes as the engine gets. Measured on
- * its own database and queue prefix, on the same PostgreSQL and Redis as the engine.
+ * A baseline: a bare 3-queue BullMQ chain q1 → q2 → q3, no framework, consumed by the same number
+ * of worker processes as the engine gets, with one PostgreSQL transaction per hop (`plain`) or
+ * two and an outbox row (`outbox`, see baseline-worker.ts). Each is measured on its own database
+ * and queue prefix, on the same PostgreSQL and Redis as the engine.
  */
 
 export interface BaselineOptions {
+  readonly mode: BaselineMode;
   readonly adminUrl: string;
   readonly redisUrl: string;
   readonly runId: string;
@@ -38,11 +41,16 @@ export interface BaselinePaced {
 }
 
 export interface BaselineResult {
+  /** `plain`: one transaction per hop; `outbox`: receipt + completion with an outbox row. */
+  readonly mode: BaselineMode;
+  readonly transactionsPerHop: number;
   readonly hopsPerSec: number | null;
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
   readonly items: number;
   readonly hops: number;
+  /** The peak's CPU: machine busy share, and ms per hop (workers, PostgreSQL backends, Redis, other). */
+  readonly cpu: CpuFigures;
   readonly paced: BaselinePaced;
   readonly processes: number;
   readonly concurrency: number;
@@ -52,6 +60,8 @@ const HOPS = 3;
 
 /** Latencies and last commit per phase, fed by the worker processes. */
 class Collector {
+  constructor(private readonly name: string) {}
+
   readonly lat = new Map<string, number[]>();
   readonly last = new Map<string, number>();
   lastProgress = Date.now();
@@ -77,10 +87,10 @@ class Collector {
     let logged = Date.now();
     this.lastProgress = Date.now();
     while (this.count(phase) < hops) {
-      if (this.error) throw new Error(`baseline worker: ${this.error}`);
-      if (Date.now() - this.lastProgress > stallMs) throw new Error(`baseline ${phase}: stalled at ${this.count(phase)}/${hops} hops`);
+      if (this.error) throw new Error(`${this.name} worker: ${this.error}`);
+      if (Date.now() - this.lastProgress > stallMs) throw new Error(`${this.name} ${phase}: stalled at ${this.count(phase)}/${hops} hops`);
       if (Date.now() - logged > 2000) {
-        log(`baseline ${phase}: ${this.count(phase)}/${hops} hops`);
+        log(`${this.name} ${phase}: ${this.count(phase)}/${hops} hops`);
         logged = Date.now();
       }
       await sleep(20);
@@ -92,8 +102,8 @@ function startWorkers(scope: Scope, n: number, env: NodeJS.ProcessEnv, collector
   const entry = join(__dirname, 'baseline-worker.js');
   const children = Array.from({ length: n }, (_, i) => {
     const child = fork(entry, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: ['--enable-source-maps'] });
-    forwardOutput(child, `baseline-worker-${i + 1}`);
-    scope.defer(`baseline worker ${i + 1}`, async () => {
+    forwardOutput(child, `${scope.name}-worker-${i + 1}`);
+    scope.defer(`${scope.name} worker ${i + 1}`, async () => {
       if (child.connected) child.send({ type: 'stop' });
       await stopChild(child);
     });
@@ -107,24 +117,29 @@ function startWorkers(scope: Scope, n: number, env: NodeJS.ProcessEnv, collector
             if (m.type === 'ready') resolve(child);
             else collector.take(m);
           });
-          child.once('exit', (code) => reject(new Error(`baseline worker ${i + 1} exited (${code}) ${collector.error ?? ''}`)));
+          child.once('exit', (code) => reject(new Error(`${scope.name} worker ${i + 1} exited (${code}) ${collector.error ?? ''}`)));
         }),
     ),
   );
 }
 
 export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
-  const scope = new Scope('baseline');
+  const name = o.mode === 'outbox' ? 'baseline-outbox' : 'baseline';
+  const scope = new Scope(name);
+  const tag = o.mode === 'outbox' ? 'blo' : 'bl';
   try {
-    const dbUrl = await createDatabase(scope, o.adminUrl, `motcua_bench_bl_${o.runId}`);
-    const prefix = `bench-bl-${o.runId}`;
+    const dbName = `motcua_bench_${tag}_${o.runId}`;
+    const dbUrl = await createDatabase(scope, o.adminUrl, dbName);
+    const prefix = `bench-${tag}-${o.runId}`;
     scope.defer(`redis keys ${prefix}:*`, async () => void (await clearRedisPrefix(o.redisUrl, prefix)));
     const pool = new Pool({ connectionString: dbUrl, max: 4 });
-    scope.defer('baseline pool', () => pool.end());
+    scope.defer(`${name} pool`, () => pool.end());
     await pool.query(`
-      CREATE TABLE bl_state (item_id bigint PRIMARY KEY, hop int NOT NULL, updated_at timestamptz NOT NULL);
-      CREATE TABLE bl_events (id bigserial PRIMARY KEY, item_id bigint NOT NULL, hop int NOT NULL,
-        at timestamptz NOT NULL, UNIQUE (item_id, hop));`);
+      CREATE TABLE bl_state (item_id bigint PRIMARY KEY, hop int NOT NULL, done_hop int, updated_at timestamptz NOT NULL);
+      CREATE TABLE bl_events (id bigserial PRIMARY KEY, item_id bigint NOT NULL, hop int NOT NULL, kind "char" NOT NULL,
+        at timestamptz NOT NULL, UNIQUE (item_id, hop, kind));
+      CREATE TABLE bl_outbox (id bigserial PRIMARY KEY, item_id bigint NOT NULL, hop int NOT NULL, queue text NOT NULL,
+        payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), sent_at timestamptz);`);
 
     const producer = new Redis(o.redisUrl, { maxRetriesPerRequest: 1 });
     producer.on('error', () => undefined);
@@ -134,14 +149,24 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
       producer.disconnect();
     });
 
-    const collector = new Collector();
-    await startWorkers(
+    const collector = new Collector(name);
+    const children = await startWorkers(
       scope,
       o.processes,
-      { ...process.env, BL_DATABASE_URL: dbUrl, BL_REDIS_URL: o.redisUrl, BL_PREFIX: prefix, BL_CONCURRENCY: String(o.concurrency), BL_POOL: '20' },
+      { ...process.env, BL_MODE: o.mode, BL_DATABASE_URL: dbUrl, BL_REDIS_URL: o.redisUrl, BL_PREFIX: prefix, BL_CONCURRENCY: String(o.concurrency), BL_POOL: '20' },
       collector,
     );
-    log(`baseline: ${o.processes} worker processes × 3 queues, concurrency ${o.concurrency}`);
+    log(`${name}: ${o.processes} worker processes × 3 queues, concurrency ${o.concurrency}`);
+    const redisPid = findProcess('redis-server');
+    const cpuNow = async () => {
+      const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
+      return sampleCpu({
+        workers: children.map((c) => c.pid ?? 0),
+        postgres: rows.map((r) => r.pid),
+        redis: redisPid ? [redisPid] : [],
+        bench: [process.pid],
+      });
+    };
 
     /** Pushes items [from, from+n) at once, after one transaction creating their state rows. */
     const burst = async (phase: string, from: number, n: number): Promise<number> => {
@@ -160,18 +185,21 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
     };
 
     await burst('warm', 1, Math.min(300, o.items));
-    log('baseline: warm-up done; peak phase');
+    log(`${name}: warm-up done; peak phase`);
 
+    const cpu0 = await cpuNow();
     const t0 = await burst('peak', 1_000_000, o.items);
+    const cpu1 = await cpuNow();
     const peakLat = collector.lat.get('peak') ?? [];
     const hopsPerSec = peakLat.length / ((collector.last.get('peak')! - t0) / 1000);
-    log(`baseline peak: ${hopsPerSec.toFixed(0)} hops/s over ${peakLat.length} hops`);
+    const cpu = cpuBetween(cpu0, cpu1, peakLat.length);
+    log(`${name} peak: ${hopsPerSec.toFixed(0)} hops/s over ${peakLat.length} hops; CPU ${cpu.busyPct} % busy, ${cpu.msPer?.total} ms per hop`);
 
     // Paced: open-loop arrivals at a fixed interval, at half the peak hop rate.
     const rate = hopsPerSec * o.pacedFraction;
     const interval = 1000 / (rate / HOPS);
     const count = Math.max(10, Math.round((o.pacedSeconds * 1000) / interval));
-    log(`baseline paced: ${count} items, one every ${interval.toFixed(2)} ms (${rate.toFixed(0)} hops/s)`);
+    log(`${name} paced: ${count} items, one every ${interval.toFixed(2)} ms (${rate.toFixed(0)} hops/s)`);
     let firstCommit = Number.POSITIVE_INFINITY;
     const arrivals: Promise<void>[] = [];
     const arrive = async (item: number): Promise<void> => {
@@ -196,13 +224,16 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
       p99Ms: round2(percentile(pacedLat, 0.99)),
       hops: pacedLat.length,
     };
-    log(`baseline paced: p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms`);
+    log(`${name} paced: p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms`);
     return {
+      mode: o.mode,
+      transactionsPerHop: o.mode === 'outbox' ? 2 : 1,
       hopsPerSec: round2(hopsPerSec),
       p50Ms: round2(percentile(peakLat, 0.5)),
       p99Ms: round2(percentile(peakLat, 0.99)),
       items: o.items,
       hops: peakLat.length,
+      cpu,
       paced,
       processes: o.processes,
       concurrency: o.concurrency,

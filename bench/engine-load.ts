@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
-import { log, nowMs, percentile, round2, sleep } from './common';
+import { log, nowMs, sleep } from './common';
 
 /*
- * The engine's load and its measurement: dossier requests on multi-unit routes spread over the
- * demo offices, submission through the API (a burst with bounded concurrency, or open-loop at a
- * fixed interval), waiting for the dossiers to finish their routes, and the figures read back
- * from PostgreSQL.
+ * The engine's load: dossier requests on multi-unit routes spread over the demo offices,
+ * submission through the API (a burst with bounded concurrency, or open-loop at a fixed
+ * interval), and waiting for the dossiers to finish their routes. The figures are read back by
+ * engine-measure.ts.
  */
 
 /** Procedures with multi-unit routes (libs/catalog/src/data) and how a dossier of each is filed. */
@@ -130,25 +130,25 @@ export async function submitBurst(apiUrl: string, requests: readonly DossierRequ
 
 /**
  * Open-loop arrivals: one request every `intervalMs`, whether or not earlier ones answered.
- * Returns the ids, the POST response times and how long the arrivals took (first to last send).
+ * Returns the ids, the POST response times and when the first and the last request were sent.
  */
 export async function submitPaced(
   apiUrl: string,
   requests: readonly DossierRequest[],
   intervalMs: number,
-): Promise<{ ids: string[]; postMs: number[]; sendSpanMs: number }> {
+): Promise<{ ids: string[]; postMs: number[]; firstAt: number; lastAt: number }> {
   const pending: Promise<{ id: string; ms: number }>[] = [];
   const start = nowMs() + 20;
-  let first = 0;
+  let firstAt = 0;
   for (let i = 0; i < requests.length; i++) {
     const wait = start + i * intervalMs - nowMs();
     if (wait > 1) await sleep(wait);
-    if (i === 0) first = nowMs();
+    if (i === 0) firstAt = nowMs();
     pending.push(submitOne(apiUrl, requests[i]));
   }
-  const sendSpanMs = nowMs() - first;
+  const lastAt = nowMs();
   const done = await Promise.all(pending);
-  return { ids: done.map((d) => d.id), postMs: done.map((d) => d.ms), sendSpanMs };
+  return { ids: done.map((d) => d.id), postMs: done.map((d) => d.ms), firstAt, lastAt };
 }
 
 const FINISHED = ['result_ready', 'returned'];
@@ -156,9 +156,17 @@ const OFF_ROUTE = ['rejected_after_appraisal', 'refused_at_receipt', 'withdrawn'
 
 /**
  * Waits until every dossier is result_ready (or left the route: rejected, withdrawn, waiting for
- * a supplement — counted and warned about). Fails when nothing moves for `stallMs`.
+ * a supplement — counted and warned about). Fails when nothing moves for `stallMs`. Polls every
+ * 200 ms, calling `onPoll` each time (the CPU trail).
  */
-export async function waitDone(pool: Pool, ids: readonly string[], label: string, stallMs: number, alive: () => void): Promise<number> {
+export async function waitDone(
+  pool: Pool,
+  ids: readonly string[],
+  label: string,
+  stallMs: number,
+  alive: () => void,
+  onPoll: () => Promise<unknown> = async () => undefined,
+): Promise<number> {
   let progress = -1;
   let movedAt = Date.now();
   let loggedAt = Date.now();
@@ -172,6 +180,7 @@ export async function waitDone(pool: Pool, ids: readonly string[], label: string
       [ids, FINISHED, OFF_ROUTE],
     );
     const { done, off, received } = rows[0];
+    await onPoll();
     if (done + off >= ids.length) {
       if (off > 0) log(`warning: ${label}: ${off} dossiers left the route (rejected/withdrawn/supplement); excluded from e2e`);
       return off;
@@ -191,83 +200,6 @@ export async function waitDone(pool: Pool, ids: readonly string[], label: string
   }
 }
 
-/**
- * Where a hand-off's latency goes (best effort, from the outbox row whose payload names the
- * hand-off): relay = outbox.sent_at − handoffs.sent_at (rest of the sending transaction, NOTIFY,
- * relay pick-up); delivery = received_at − outbox.sent_at (BullMQ add, consumer pick-up, receipt).
- */
-export type Breakdown = { relayP50Ms: number | null; relayP99Ms: number | null; deliveryP50Ms: number | null; deliveryP99Ms: number | null } | null;
-
-/** Over the electronic hand-offs of `ids` received, optionally only those sent at or after `sentFrom` (epoch ms). */
-async function breakdown(pool: Pool, ids: readonly string[], sentFrom: number | null): Promise<Breakdown> {
-  try {
-    const { rows } = await pool.query<{ relay: number; delivery: number }>(
-      `SELECT (extract(epoch FROM o.sent_at - h.sent_at) * 1000)::float8 AS relay,
-              (extract(epoch FROM h.received_at - o.sent_at) * 1000)::float8 AS delivery
-         FROM handoffs h
-         JOIN outbox o ON o.payload->>'handoffId' = h.id::text AND o.sent_at IS NOT NULL
-        WHERE h.channel = 'electronic' AND h.received_at IS NOT NULL AND h.dossier_id = ANY($1::uuid[])
-          AND ($2::float8 IS NULL OR h.sent_at >= to_timestamp($2::float8 / 1000))`,
-      [ids, sentFrom],
-    );
-    if (rows.length === 0) return null;
-    const relay = rows.map((r) => r.relay);
-    const delivery = rows.map((r) => r.delivery);
-    return {
-      relayP50Ms: round2(percentile(relay, 0.5)),
-      relayP99Ms: round2(percentile(relay, 0.99)),
-      deliveryP50Ms: round2(percentile(delivery, 0.5)),
-      deliveryP99Ms: round2(percentile(delivery, 0.99)),
-    };
-  } catch {
-    return null;
-  }
-}
-
-interface HandoffRow {
-  /** received_at − sent_at */
-  readonly ms: number;
-  /** sent_at, received_at (epoch ms) */
-  readonly sent: number;
-  readonly recv: number;
-  /** Sent by intake (the dossier's earliest hand-off), not by a unit. */
-  readonly first: boolean;
-}
-
-/** The electronic hand-offs of `ids` that were received. */
-async function receivedHandoffs(pool: Pool, ids: readonly string[]): Promise<HandoffRow[]> {
-  const { rows } = await pool.query<HandoffRow>(
-    `SELECT (extract(epoch FROM h.received_at - h.sent_at) * 1000)::float8 AS ms,
-            (extract(epoch FROM h.sent_at) * 1000)::float8 AS sent,
-            (extract(epoch FROM h.received_at) * 1000)::float8 AS recv,
-            h.sent_at = (SELECT min(x.sent_at) FROM handoffs x WHERE x.dossier_id = h.dossier_id) AS first
-       FROM handoffs h
-      WHERE h.channel = 'electronic' AND h.received_at IS NOT NULL AND h.dossier_id = ANY($1::uuid[])`,
-    [ids],
-  );
-  return rows;
-}
-
-/** Hand-offs of `ids` in all (paper and electronic, received or not). */
-async function allHandoffs(pool: Pool, ids: readonly string[]): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM handoffs WHERE dossier_id = ANY($1::uuid[])', [ids]);
-  return rows[0].n;
-}
-
-/** Per dossier that reached result_ready: its first ResultReady event (epoch ms) and end-to-end (that − dossiers.received_at). */
-async function resultReady(pool: Pool, ids: readonly string[]): Promise<{ at: number; e2eMs: number }[]> {
-  const { rows } = await pool.query<{ at: number; e2e: number }>(
-    `SELECT (extract(epoch FROM r.at) * 1000)::float8 AS at,
-            (extract(epoch FROM r.at - d.received_at) * 1000)::float8 AS e2e
-       FROM dossiers d
-       JOIN LATERAL (SELECT min(occurred_at) AS at FROM dossier_events e
-                      WHERE e.dossier_id = d.id AND e.type = 'ResultReady') r ON r.at IS NOT NULL
-      WHERE d.id = ANY($1::uuid[])`,
-    [ids],
-  );
-  return rows.map((r) => ({ at: r.at, e2eMs: r.e2e }));
-}
-
 /** On a stall: connections of the run's database idle in a transaction for over 5 s (a process waiting on itself). */
 async function stuckTransactions(pool: Pool): Promise<string> {
   try {
@@ -280,96 +212,4 @@ async function stuckTransactions(pool: Pool): Promise<string> {
   } catch {
     return '';
   }
-}
-
-export interface PeakFigures {
-  /** Electronic hand-offs received after the workers started. */
-  readonly handoffs: number;
-  /** handoffs / drainMs. */
-  readonly handoffsPerSec: number | null;
-  /** From the workers' consumers being ready (or the first receipt, if earlier) to the last ResultReady. */
-  readonly drainMs: number | null;
-  /** Latency over the hand-offs sent after the workers started (hop 2 onwards). */
-  readonly hop2onHandoffs: number;
-  readonly hop2onP50Ms: number | null;
-  readonly hop2onP99Ms: number | null;
-  readonly breakdown: Breakdown;
-  /** The last ResultReady (epoch ms). */
-  readonly lastResultReadyAt: number;
-  /** Electronic hand-offs received before the workers were started (should be 0). */
-  readonly receivedBeforeStart: number;
-  /** Hand-offs of these dossiers not counted: paper, or never received. */
-  readonly notCounted: number;
-}
-
-/**
- * The peak, after a backlog was submitted with no worker running: hand-off capacity = hand-offs
- * received after `startedAt` (the workers were spawned) / (last ResultReady − `readyAt`, when
- * every unit queue had a consumer; the first receipt instead, should it be earlier). Latency only
- * over hand-offs sent after `startedAt`: the first hop waited in the outbox for the workers.
- */
-export async function measurePeak(pool: Pool, ids: readonly string[], startedAt: number, readyAt: number): Promise<PeakFigures> {
-  const rows = await receivedHandoffs(pool, ids);
-  const after = rows.filter((r) => r.recv >= startedAt);
-  const later = after.filter((r) => r.sent >= startedAt).map((r) => r.ms);
-  const firstRecv = after.reduce((m, r) => Math.min(m, r.recv), Number.POSITIVE_INFINITY);
-  const lastReady = (await resultReady(pool, ids)).reduce((m, r) => Math.max(m, r.at), Number.NEGATIVE_INFINITY);
-  const windowStart = Math.min(readyAt, firstRecv);
-  const drainMs = Number.isFinite(lastReady) ? lastReady - windowStart : Number.NaN;
-  return {
-    handoffs: after.length,
-    handoffsPerSec: drainMs > 0 ? round2(after.length / (drainMs / 1000)) : null,
-    drainMs: round2(drainMs),
-    hop2onHandoffs: later.length,
-    hop2onP50Ms: round2(percentile(later, 0.5)),
-    hop2onP99Ms: round2(percentile(later, 0.99)),
-    breakdown: await breakdown(pool, ids, startedAt),
-    lastResultReadyAt: lastReady,
-    receivedBeforeStart: rows.length - after.length,
-    notCounted: (await allHandoffs(pool, ids)) - rows.length,
-  };
-}
-
-export interface PacedFigures {
-  readonly handoffs: number;
-  /** handoffs / (last received_at − first sent_at). */
-  readonly handoffsPerSec: number | null;
-  readonly p50Ms: number | null;
-  readonly p99Ms: number | null;
-  /** The same split: the hand-off intake sends (hop 1) and those the units send (hop 2 onwards). */
-  readonly hop1P99Ms: number | null;
-  readonly hop2onP99Ms: number | null;
-  readonly dossierE2eP50Ms: number | null;
-  readonly dossierE2eP99Ms: number | null;
-  readonly notCounted: number;
-  readonly breakdown: Breakdown;
-}
-
-/**
- * With the workers running: hand-off latency = received_at − sent_at over the electronic
- * hand-offs received; throughput = their count / (last received_at − first sent_at); dossier
- * end-to-end = its first ResultReady event − dossiers.received_at.
- */
-export async function measurePaced(pool: Pool, ids: readonly string[]): Promise<PacedFigures> {
-  const rows = await receivedHandoffs(pool, ids);
-  const lat = rows.map((r) => r.ms);
-  let first = Number.POSITIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
-  for (const r of rows) {
-    if (r.sent < first) first = r.sent;
-    if (r.recv > last) last = r.recv;
-  }
-  const e2e = (await resultReady(pool, ids)).map((r) => r.e2eMs);
-  return {
-    handoffs: lat.length,
-    handoffsPerSec: lat.length > 0 ? round2(lat.length / ((last - first) / 1000)) : null,
-    p50Ms: round2(percentile(lat, 0.5)),
-    p99Ms: round2(percentile(lat, 0.99)),
-    hop1P99Ms: round2(percentile(rows.filter((r) => r.first).map((r) => r.ms), 0.99)),
-    hop2onP99Ms: round2(percentile(rows.filter((r) => !r.first).map((r) => r.ms), 0.99)),
-    dossierE2eP50Ms: round2(percentile(e2e, 0.5)),
-    dossierE2eP99Ms: round2(percentile(e2e, 0.99)),
-    notCounted: (await allHandoffs(pool, ids)) - lat.length,
-    breakdown: await breakdown(pool, ids, null),
-  };
 }
