@@ -1,12 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@motcua/domain';
-import { UnitOfWork } from '@motcua/persistence';
 import { type ActingUser } from '../access';
-import { Clock } from '../clock';
-import { ReferenceCache } from '../reference-cache';
+import { DossierCommandPipeline } from '../dossier-command-pipeline';
 import { applyReceipt } from '../routing';
 import { completeStepIn, type CompleteStepResult } from './complete-step.command';
-import { openDossier } from './routing-context';
 
 /**
  * Bước tự động: the outside system answered an automatic step (the fee paid, the card issued),
@@ -35,27 +32,17 @@ export type AutomaticStepOutcome = { readonly outcome: 'completed'; readonly nex
 
 @CommandHandler(CompleteAutomaticStepCommand)
 export class CompleteAutomaticStepHandler implements ICommandHandler<CompleteAutomaticStepCommand, AutomaticStepOutcome> {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly refs: ReferenceCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly pipeline: DossierCommandPipeline) {}
 
-  async execute(c: CompleteAutomaticStepCommand): Promise<AutomaticStepOutcome> {
-    const now = this.clock.now();
-    return this.uow.run(c.communeCode, async (tx) => {
-      const ctx = await openDossier(tx, this.refs, c.dossierId, c.receivedBy, now);
-      const found = await tx.workflow.receive(c.handoffId, now, c.receivedBy);
+  execute(c: CompleteAutomaticStepCommand): Promise<AutomaticStepOutcome> {
+    return this.pipeline.run({ communeCode: c.communeCode, dossierId: c.dossierId, actor: c.receivedBy }, ['workflow', 'casework', 'dossiers'], async (ctx) => {
+      const found = await ctx.tx.workflow.receive(c.handoffId, ctx.now, c.receivedBy);
       if (!found || found.handoff.dossierId !== c.dossierId) throw new NotFoundError('Không tìm thấy lượt chuyển hồ sơ.', { handoffId: c.handoffId });
       if (found.received) await applyReceipt(ctx, found.handoff, c.receivedBy);
-      const items = await tx.workflow.workItemsOf(c.dossierId);
+      const items = await ctx.tx.workflow.workItemsOf(c.dossierId);
       const item = items.find((w) => w.stepKey === found.handoff.stepKey);
-      if (!item || item.status !== 'pending') {
-        await ctx.journal.flush();
-        return { outcome: found.received ? 'received' : 'duplicate' };
-      }
+      if (!item || item.status !== 'pending') return { outcome: found.received ? 'received' : 'duplicate' };
       const next = await completeStepIn(ctx, item, items, { actor: c.actor, result: c.result });
-      await ctx.journal.flush();
       return { outcome: 'completed', next };
     });
   }
