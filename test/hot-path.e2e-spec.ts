@@ -1,6 +1,8 @@
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { CommandBus } from '@nestjs/cqrs';
 import { UnitOfWork } from '@motcua/persistence';
+import { CompleteStepCommand, RecordReceiptCommand, systemActor } from '@motcua/workflow';
 import { startTestApi, type TestApi } from './support/api';
 import { eventually } from './support/apps';
 import { databaseUrl, testEnv } from './support/env';
@@ -37,6 +39,47 @@ describe('hot path', () => {
     } finally {
       await listener.end();
     }
+  });
+});
+
+describe('a step completed and handed on', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('takes five statements: begin, the lock, the work items, one write (events, hand-off, work item, outbox, timers, portal), commit', async () => {
+    const commands = api.app.get(CommandBus);
+    const step = async () => {
+      const d = await receive(api);
+      const [h] = await api.ds.query(`SELECT id FROM handoffs WHERE dossier_id = $1`, [d.id]);
+      await commands.execute(new RecordReceiptCommand('26734', d.id, h.id, 'Hệ thống – tu-phap'));
+      return d;
+    };
+    const complete = (id: string) => commands.execute(new CompleteStepCommand(id, 'xu-ly', systemActor('Cán bộ tự động – tu-phap', '26734')));
+    await complete((await step()).id); // the reference data read once, cached after
+    const d = await step();
+    const statements: string[] = [];
+    const query = Client.prototype.query;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+      statements.push(text.trim().split(/\s+/).slice(0, 2).join(' '));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+    try {
+      await expect(complete(d.id)).resolves.toEqual({ next: 'handoff', toUnits: ['lanh-dao'] });
+    } finally {
+      Client.prototype.query = query;
+    }
+    expect(statements).toEqual(['START TRANSACTION', 'SELECT *', 'SELECT *', 'WITH appended', 'COMMIT']);
+    const [row] = await api.ds.query(
+      `SELECT (SELECT status FROM work_items WHERE dossier_id = $1 AND step_key = 'xu-ly') AS done,
+              (SELECT count(*)::int FROM handoffs WHERE dossier_id = $1 AND to_unit = 'lanh-dao' AND received_at IS NULL) AS sent,
+              (SELECT count(*)::int FROM outbox WHERE queue = 'lanh-dao' AND payload->>'dossierId' = $1::text) AS jobs`,
+      [d.id],
+    );
+    expect(row).toEqual({ done: 'done', sent: 1, jobs: 1 });
   });
 });
 

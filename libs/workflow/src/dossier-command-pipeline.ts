@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type DossierEventPayloads, type DossierEventType, type DossierState, NotFoundError, type OfficeProfile, type ProcedureDefinition, type TypedDossierEvent, type WorkingCalendar } from '@motcua/domain';
-import { type DeadlineTimer, type DossierEntity, type NewDossier, type OutboxMessage, setAuditTarget, type TransactionScope, UnitOfWork } from '@motcua/persistence';
+import { type DeadlineTimer, type DossierEntity, type NewDossier, type NewHandoff, type OutboxMessage, setAuditTarget, type TransactionScope, UnitOfWork } from '@motcua/persistence';
 import type { ActingUser } from './access';
 import { Clock } from './clock';
 import { isPortalEventType } from './portal-events';
@@ -25,7 +25,7 @@ export type CommandScope<K extends CommandRepository> = Pick<TransactionScope, K
 export type DeskScope = Pick<TransactionScope, 'communeCode' | 'sequences' | 'reference'>;
 
 /** What a command may do with its journal: everything but flush it, which is the pipeline's. */
-export type JournalWriter = Pick<DossierJournal, 'record' | 'setState' | 'send' | 'timer'>;
+export type JournalWriter = Pick<DossierJournal, 'record' | 'setState' | 'send' | 'timer' | 'handoff' | 'completeWorkItem'>;
 
 type Pending = TypedDossierEvent & {
   readonly actor: string;
@@ -46,6 +46,8 @@ export class DossierJournal {
   private readonly events: Pending[] = [];
   private readonly messages: OutboxMessage[] = [];
   private readonly timers: DeadlineTimer[] = [];
+  private readonly handoffs: NewHandoff[] = [];
+  private readonly completed: { id: string; at: Date }[] = [];
   private state?: DossierState;
   private flushed = false;
 
@@ -80,6 +82,18 @@ export class DossierJournal {
     this.timers.push(timer);
   }
 
+  /** Sends an electronic hand-off: its row is written with the events (nothing in this command reads it back). */
+  handoff(handoff: NewHandoff): void {
+    this.open();
+    this.handoffs.push(handoff);
+  }
+
+  /** Marks a work item done, written with the events (the command decides the join from what it read). */
+  completeWorkItem(id: string, at: Date): void {
+    this.open();
+    this.completed.push({ id, at });
+  }
+
   /** Writes the events, the state and the messages; returns the new head sequence number. */
   async flush(): Promise<number> {
     this.open();
@@ -93,7 +107,7 @@ export class DossierJournal {
     });
     const head = await this.tx.events.append(
       { dossierId: this.dossier.id, lastSeq: this.dossier.lastSeq, lastHash: this.dossier.lastHash },
-      { events: this.events, state: this.state, messages: this.messages, timers: this.timers, portalUpTo },
+      { events: this.events, state: this.state, messages: this.messages, timers: this.timers, portalUpTo, handoffs: this.handoffs, completedWorkItems: this.completed },
     );
     return head.lastSeq;
   }

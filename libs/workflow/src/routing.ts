@@ -95,7 +95,10 @@ export async function handOff(ctx: RoutingContext<'workflow' | 'dossiers'>, step
       receivedAt: paper ? ctx.now : null,
       receivedBy: paper ? ctx.actor : null,
     };
-    await ctx.tx.workflow.insertHandoff(handoff);
+    // A paper hand-off is received right here, so its row must exist now; an electronic one's is
+    // written with the events, in the journal's one statement.
+    if (paper) await ctx.tx.workflow.insertHandoff(handoff);
+    else ctx.journal.handoff(handoff);
     ctx.journal.record(
       DossierEvents.HandoffSent,
       {

@@ -4,6 +4,7 @@ import { CommuneRepository } from '../tenancy';
 import { ConcurrentModificationError } from './errors';
 import { type OutboxMessage, OutboxRepository, outboxInsert } from './outbox.repository';
 import { portalWantedSql } from './portal-sync.repository';
+import { handoffInsert, type NewHandoff, workItemsDone } from './workflow.repository';
 
 /** An event about to be appended to a dossier's log. */
 export interface NewDossierEvent {
@@ -36,6 +37,10 @@ export interface ChainWrite {
    * dossier's `portal_sync.wanted_seq` is raised to it (never lowered), for the portal syncer.
    */
   readonly portalUpTo?: number;
+  /** Electronic hand-offs the command sends (their jobs are among `messages`). */
+  readonly handoffs?: readonly NewHandoff[];
+  /** Work items the command completed. */
+  readonly completedWorkItems?: readonly { readonly id: string; readonly at: Date }[];
 }
 
 /** Where a dossier's chain stands: its last sequence number and hash. */
@@ -53,7 +58,8 @@ export interface ChainHead {
 export class DossierEventRepository extends CommuneRepository {
   /**
    * Appends events after `head`, moves the head (and the dossier's state, when given) and writes
-   * the command's outbox messages, deadline timers and portal-sync mark, in one statement;
+   * the command's outbox messages, deadline timers, portal-sync mark, electronic hand-offs and
+   * completed work items, in one statement;
    * returns the new head.
    * Runs inside the caller's transaction.
    */
@@ -61,7 +67,9 @@ export class DossierEventRepository extends CommuneRepository {
     const { events, state: newState } = write;
     const messages = write.messages ?? [];
     const timers = write.timers ?? [];
-    if (events.length === 0 && newState === undefined && timers.length === 0) {
+    const handoffs = write.handoffs ?? [];
+    const completed = write.completedWorkItems ?? [];
+    if (events.length === 0 && newState === undefined && timers.length === 0 && handoffs.length === 0 && completed.length === 0) {
       await this.sibling(OutboxRepository).add(messages);
       return head;
     }
@@ -95,6 +103,8 @@ export class DossierEventRepository extends CommuneRepository {
       ctes.push(`timed AS (INSERT INTO deadline_timers (commune_code, dossier_id, kind, step_key, due_at, fire_at) VALUES ${tuples.join(', ')}
          ON CONFLICT (dossier_id, kind, step_key, due_at) DO NOTHING RETURNING 1)`);
     }
+    if (handoffs.length > 0) ctes.push(`sent AS (${handoffInsert(handoffs, param)} RETURNING 1)`);
+    if (completed.length > 0) ctes.push(`done AS (${workItemsDone(completed, param)} RETURNING 1)`);
     if (write.portalUpTo !== undefined && rows.length > 0) {
       ctes.push(`portal AS (${portalWantedSql(param(head.dossierId), param(write.portalUpTo), param(head.lastSeq))})`);
     }

@@ -41,13 +41,42 @@ export interface InboxQuery {
 /** A work item as the receipt writes it. */
 export type NewWorkItem = Pick<WorkItemEntity, 'dossierId' | 'unitKind' | 'stepKey' | 'handoffId' | 'dueAt'> & { readonly automatic: string | null };
 
+/** A hand-off as the sender writes it. */
+export type NewHandoff = Omit<HandoffEntity, 'communeCode'>;
+
+/**
+ * The INSERT of hand-offs for the commune bound as `$1`; `param` numbers each value. Shared by
+ * {@link WorkflowRepository.insertHandoff} and the event append, which writes a command's
+ * electronic hand-offs in its one statement.
+ */
+export function handoffInsert(handoffs: readonly NewHandoff[], param: (value: unknown) => string): string {
+  const tuples = handoffs.map(
+    (h) =>
+      `($1, ${[h.id, h.dossierId, h.stepKey, h.fromUnit, h.toUnit, h.channel, h.reason, h.sentBy].map(param).join(', ')}, ` +
+      `${param(h.sentAt)}::timestamptz, ${param(h.stepDueAt)}::timestamptz, ${param(h.receivedAt)}::timestamptz, ${param(h.receivedBy)})`,
+  );
+  return `INSERT INTO handoffs (commune_code, id, dossier_id, step_key, from_unit, to_unit, channel, reason, sent_by, sent_at, step_due_at, received_at, received_by)
+       VALUES ${tuples.join(', ')}`;
+}
+
+/** The UPDATE marking work items of the commune bound as `$1` done at their time (the event append writes it). */
+export function workItemsDone(items: readonly { readonly id: string; readonly at: Date }[], param: (value: unknown) => string): string {
+  const tuples = items.map((w) => `(${param(w.id)}::uuid, ${param(w.at)}::timestamptz)`);
+  return `UPDATE work_items w SET status = 'done', completed_at = v.at FROM (VALUES ${tuples.join(', ')}) AS v(id, at)
+       WHERE w.commune_code = $1 AND w.id = v.id`;
+}
+
 /** Hand-offs and work items of one commune: the current state of its dossiers' journeys between units. */
 export class WorkflowRepository extends CommuneRepository {
-  async insertHandoff(h: Omit<HandoffEntity, 'communeCode'>): Promise<void> {
+  /** Writes a hand-off now (a paper one, whose receipt follows in the same transaction). */
+  async insertHandoff(h: NewHandoff): Promise<void> {
+    const values: unknown[] = [];
     await this.sql(
-      `INSERT INTO handoffs (commune_code, id, dossier_id, step_key, from_unit, to_unit, channel, reason, sent_by, sent_at, step_due_at, received_at, received_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [h.id, h.dossierId, h.stepKey, h.fromUnit, h.toUnit, h.channel, h.reason, h.sentBy, h.sentAt, h.stepDueAt, h.receivedAt, h.receivedBy],
+      handoffInsert([h], (v) => {
+        values.push(v);
+        return `$${values.length + 1}`;
+      }),
+      values,
     );
   }
 

@@ -90,7 +90,7 @@ export async function completeStepIn(
 ): Promise<CompleteStepResult> {
   const state = transition(ctx.dossier.state, stepAction(item));
   const channel = resolveChannel(ctx.dossier, c.handoff);
-  await ctx.tx.workflow.completeWorkItem(item.id, ctx.now);
+  ctx.journal.completeWorkItem(item.id, ctx.now);
   const documents = c.documents ?? [];
   await attachDocuments(ctx, item.stepKey, 'attachment', documents);
   ctx.journal.record(
