@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { CommandBus } from '@nestjs/cqrs';
 import { UnitOfWork } from '@motcua/persistence';
-import { CompleteStepCommand, RecordReceiptCommand, systemActor } from '@motcua/workflow';
+import { CompleteStepCommand, RecordReceiptCommand, StepNotPendingError, systemActor } from '@motcua/workflow';
 import { startTestApi, type TestApi } from './support/api';
 import { eventually } from './support/apps';
 import { databaseUrl, testEnv } from './support/env';
@@ -80,6 +80,63 @@ describe('a step completed and handed on', () => {
       [d.id],
     );
     expect(row).toEqual({ done: 'done', sent: 1, jobs: 1 });
+  });
+});
+
+describe('completions of a backlog', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('share one transaction, each with its lock, work and write; a refusal among them costs the others nothing', async () => {
+    const commands = api.app.get(CommandBus);
+    const received = async () => {
+      const d = await receive(api);
+      const [h] = await api.ds.query(`SELECT id FROM handoffs WHERE dossier_id = $1`, [d.id]);
+      await commands.execute(new RecordReceiptCommand('26734', d.id, h.id, 'Hệ thống – tu-phap'));
+      return d;
+    };
+    const complete = (id: string) => commands.execute(new CompleteStepCommand(id, 'xu-ly', systemActor('Cán bộ tự động – tu-phap', '26734')));
+    const dossiers = [];
+    for (let i = 0; i < 12; i++) dossiers.push(await received());
+    await complete(dossiers[0].id); // the reference data read once, cached after
+    const backlog = dossiers.slice(1);
+
+    const statements: string[] = [];
+    const query = Client.prototype.query;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+      statements.push(text.trim().split(/\s+/)[0]);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+    let results;
+    try {
+      results = await Promise.all(backlog.map((d) => complete(d.id)));
+    } finally {
+      Client.prototype.query = query;
+    }
+    expect(results.every((r) => r.next === 'handoff')).toBe(true);
+    // One BEGIN and one COMMIT for the 11, not 11 of each.
+    expect(statements.filter((t) => t === 'START').length).toBe(1);
+    expect(statements.filter((t) => t === 'COMMIT').length).toBe(1);
+    expect(statements.filter((t) => t === 'WITH').length).toBe(11);
+    const [{ n }] = await api.ds.query(`SELECT count(*)::int AS n FROM work_items WHERE dossier_id = ANY($1::uuid[]) AND step_key = 'xu-ly' AND status = 'done'`, [
+      backlog.map((d) => d.id),
+    ]);
+    expect(n).toBe(11);
+
+    // Again, one of them refused (its step is done already): the others complete, it gets its 409.
+    const more = [];
+    for (let i = 0; i < 4; i++) more.push(await received());
+    const outcomes = await Promise.allSettled([...more.map((d) => complete(d.id)), complete(backlog[0].id)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect((outcomes[4] as PromiseRejectedResult).reason).toBeInstanceOf(StepNotPendingError);
+    const [{ m }] = await api.ds.query(`SELECT count(*)::int AS m FROM dossier_events WHERE dossier_id = ANY($1::uuid[]) AND type = 'StepCompleted'`, [
+      [...more.map((d) => d.id), backlog[0].id],
+    ]);
+    expect(m).toBe(5);
   });
 });
 

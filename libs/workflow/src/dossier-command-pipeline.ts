@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type DossierEventPayloads, type DossierEventType, type DossierState, NotFoundError, type OfficeProfile, type ProcedureDefinition, type TypedDossierEvent, type WorkingCalendar } from '@motcua/domain';
-import { type DeadlineTimer, type DossierEntity, type NewDossier, type NewHandoff, type OutboxMessage, setAuditTarget, type TransactionScope, UnitOfWork } from '@motcua/persistence';
+import { type DeadlineTimer, type DossierEntity, type NewDossier, type NewHandoff, type OutboxMessage, requestAudit, setAuditTarget, type TransactionScope, UnitOfWork } from '@motcua/persistence';
 import type { ActingUser } from './access';
 import { Clock } from './clock';
 import { isPortalEventType } from './portal-events';
@@ -191,13 +191,88 @@ export class DossierCommandPipeline {
     private readonly clock: Clock,
   ) {}
 
-  /** Runs `work` on the dossier `target` names, with the repositories of `uses`; see the class. */
+  private readonly waiting: Batched[] = [];
+  private batchesInFlight = 0;
+
+  /**
+   * Runs `work` on the dossier `target` names, with the repositories of `uses`; see the class.
+   * A command no request asked for (a unit's consumer, the deadline sweeper) may share its
+   * transaction with others: see {@link runBatch}.
+   */
   run<K extends CommandRepository, T>(target: DossierTarget, uses: readonly K[], work: (ctx: RoutingContext<K>) => Promise<T>): Promise<T> {
-    const now = this.clock.now();
-    return this.uow.run(target.communeCode, async (tx) => {
-      const opened = await openDossier(tx, this.refs, target.dossierId, target.actor, now);
-      return finish({ ...opened, tx: narrowed(tx, uses) }, opened.journal, work);
+    if (requestAudit.getStore() !== undefined) return this.runAlone(target, uses, work);
+    return new Promise<T>((resolve, reject) => {
+      const run = (tx: TransactionScope, now: Date) => this.workOn(tx, now, target, uses, work);
+      this.waiting.push({ target, run, alone: () => this.runAlone(target, uses, work), resolve: resolve as (v: unknown) => void, reject });
+      if (this.batchesInFlight < COMMAND_BATCHES_IN_FLIGHT) setImmediate(() => this.pump());
     });
+  }
+
+  private runAlone<K extends CommandRepository, T>(target: DossierTarget, uses: readonly K[], work: (ctx: RoutingContext<K>) => Promise<T>): Promise<T> {
+    const now = this.clock.now();
+    return this.uow.run(target.communeCode, (tx) => this.workOn(tx, now, target, uses, work));
+  }
+
+  private async workOn<K extends CommandRepository, T>(tx: TransactionScope, now: Date, target: DossierTarget, uses: readonly K[], work: (ctx: RoutingContext<K>) => Promise<T>): Promise<T> {
+    const opened = await openDossier(tx, this.refs, target.dossierId, target.actor, now);
+    return finish({ ...opened, tx: narrowed(tx, uses) }, opened.journal, work);
+  }
+
+  private pump(): void {
+    while (this.batchesInFlight < COMMAND_BATCHES_IN_FLIGHT && this.waiting.length > 0) {
+      const batch = this.take();
+      this.batchesInFlight += 1;
+      void this.runBatch(batch).finally(() => {
+        this.batchesInFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  /** The next batch: waiting commands of the first one's commune, one per dossier, in the order of their dossiers' ids. */
+  private take(): Batched[] {
+    const commune = this.waiting[0].target.communeCode;
+    const dossiers = new Set<string>();
+    const batch: Batched[] = [];
+    for (let i = 0; i < this.waiting.length && batch.length < COMMAND_BATCH; ) {
+      const b = this.waiting[i];
+      if (b.target.communeCode === commune && !dossiers.has(b.target.dossierId)) {
+        dossiers.add(b.target.dossierId);
+        batch.push(b);
+        this.waiting.splice(i, 1);
+      } else {
+        i += 1;
+      }
+    }
+    // Every batch locks its dossiers in the same order, so two batches never wait on each other in a circle.
+    return batch.sort((a, b) => (a.target.dossierId < b.target.dossierId ? -1 : 1));
+  }
+
+  /**
+   * Micro-batching (issue 10): the commands that arrive while a batch runs share the next one's
+   * transaction, up to {@link COMMAND_BATCH} of one commune, one after another, each with its own
+   * lock, work and flush — one BEGIN and one COMMIT for all. Alone, a command runs as it would
+   * without batching; a backlog fills the batches. If any of them throws, the whole transaction
+   * rolls back and each runs again alone, so one refusal costs the others nothing but time.
+   */
+  private async runBatch(batch: Batched[]): Promise<void> {
+    if (batch.length === 1) {
+      await settle(batch[0], batch[0].alone());
+      return;
+    }
+    const now = this.clock.now();
+    let results: unknown[];
+    try {
+      results = await this.uow.run(batch[0].target.communeCode, async (tx) => {
+        const out: unknown[] = [];
+        for (const b of batch) out.push(await b.run(tx, now));
+        return out;
+      });
+    } catch {
+      for (const b of batch) await settle(b, b.alone());
+      return;
+    }
+    batch.forEach((b, i) => b.resolve(results[i]));
   }
 
   /**
@@ -225,6 +300,30 @@ export class DossierCommandPipeline {
       const ctx: RoutingContext<K> = { tx: narrowed(dtx, uses), journal, dossier, procedure, calendar, profile, now, actor: desk.actor };
       return finish(ctx, journal, (c) => work(c, opened));
     });
+  }
+}
+
+/** Commands of one process sharing a transaction at most. */
+export const COMMAND_BATCH = 16;
+/** Batches of one process in flight at once, each on its own connection. */
+const COMMAND_BATCHES_IN_FLIGHT = 4;
+
+/** A command waiting for its batch. */
+interface Batched {
+  readonly target: DossierTarget;
+  /** Its lock, work and flush inside the batch's transaction. */
+  readonly run: (tx: TransactionScope, now: Date) => Promise<unknown>;
+  /** The same, in a transaction of its own. */
+  readonly alone: () => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+async function settle(b: Batched, result: Promise<unknown>): Promise<void> {
+  try {
+    b.resolve(await result);
+  } catch (e) {
+    b.reject(e);
   }
 }
 

@@ -160,6 +160,25 @@ export class PortalSyncQueue {
   constructor(private readonly m: EntityManager) {}
 
   /**
+   * A write to several claimed rows: it locks them in dossier-id order first (the order in which
+   * the commands' batches lock theirs), so it never waits in a circle with a batch of commands
+   * raising `wanted_seq`; should PostgreSQL still report a deadlock, the write goes again.
+   */
+  private async inOrder(update: string, params: readonly unknown[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.m.transaction(async (m) => {
+          await m.query(`SELECT 1 FROM portal_sync WHERE dossier_id = ANY($2::uuid[]) AND claim = $1 ORDER BY dossier_id FOR UPDATE`, [params[0], params[1]]);
+          await m.query(update, params);
+        });
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== '40P01' || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  /**
    * Claims up to `limit` due dossiers (something wanted past the cursor, next attempt passed) for
    * `leaseMs`, in one statement; soonest due first. The partial index of due rows keeps it cheap.
    */
@@ -207,7 +226,7 @@ export class PortalSyncQueue {
   /** Moves each cursor to what was sent (never back, and not past a rewind made meanwhile); clears the failure. */
   async markSynced(claim: string, sent: readonly PortalSyncSent[]): Promise<void> {
     if (sent.length === 0) return;
-    await this.m.query(
+    await this.inOrder(
       `UPDATE portal_sync p SET synced_seq = CASE WHEN p.synced_seq >= s.from_seq THEN greatest(p.synced_seq, s.sent_seq) ELSE p.synced_seq END,
               header_synced = true, attempts = 0, last_error = NULL, failing_since = NULL, next_attempt_at = now(),
               claim = NULL, claimed_by = NULL, synced_at = now(), updated_at = now()
@@ -224,20 +243,20 @@ export class PortalSyncQueue {
    */
   async markFailed(claim: string, dossierIds: readonly string[], headerSynced: ReadonlySet<string>, error: string, backoff: PortalBackoff): Promise<void> {
     if (dossierIds.length === 0) return;
-    await this.m.query(
-      `UPDATE portal_sync p SET attempts = p.attempts + 1, last_error = $2, failing_since = coalesce(p.failing_since, now()),
-              next_attempt_at = now() + make_interval(secs => least($4::float8, $3::float8 * 2 ^ least(p.attempts, 30)) * (0.8 + random() * 0.4) / 1000.0),
+    await this.inOrder(
+      `UPDATE portal_sync p SET attempts = p.attempts + 1, last_error = $3, failing_since = coalesce(p.failing_since, now()),
+              next_attempt_at = now() + make_interval(secs => least($5::float8, $4::float8 * 2 ^ least(p.attempts, 30)) * (0.8 + random() * 0.4) / 1000.0),
               header_synced = p.header_synced OR s.header_synced, claim = NULL, claimed_by = NULL, updated_at = now()
-         FROM unnest($5::uuid[], $6::boolean[]) AS s(dossier_id, header_synced)
+         FROM unnest($2::uuid[], $6::boolean[]) AS s(dossier_id, header_synced)
         WHERE p.dossier_id = s.dossier_id AND p.claim = $1`,
-      [claim, error.slice(0, 500), backoff.backoffMs, backoff.maxBackoffMs, dossierIds, dossierIds.map((id) => headerSynced.has(id))],
+      [claim, dossierIds, error.slice(0, 500), backoff.backoffMs, backoff.maxBackoffMs, dossierIds.map((id) => headerSynced.has(id))],
     );
   }
 
   /** Gives claimed rows back untried (the round ran short of its lease): due again at once, nothing counted. */
   async release(claim: string, dossierIds: readonly string[]): Promise<void> {
     if (dossierIds.length === 0) return;
-    await this.m.query(`UPDATE portal_sync SET next_attempt_at = now(), claim = NULL, claimed_by = NULL WHERE dossier_id = ANY($2::uuid[]) AND claim = $1`, [
+    await this.inOrder(`UPDATE portal_sync SET next_attempt_at = now(), claim = NULL, claimed_by = NULL WHERE dossier_id = ANY($2::uuid[]) AND claim = $1`, [
       claim,
       dossierIds,
     ]);

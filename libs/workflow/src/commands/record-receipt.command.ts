@@ -104,7 +104,8 @@ export class RecordReceiptHandler implements ICommandHandler<RecordReceiptComman
         i += 1;
       }
     }
-    return batch;
+    // Dossiers in id order, the order the commands' batches lock theirs in.
+    return batch.sort((a, b) => (a.c.dossierId < b.c.dossierId ? -1 : 1));
   }
 
   private async write(batch: Waiting[]): Promise<void> {
