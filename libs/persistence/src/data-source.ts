@@ -8,6 +8,7 @@ import { NothingLost1764800000000 } from './migrations/1764800000000-nothing-los
 import { OneNotifyPerTransaction1764900000000 } from './migrations/1764900000000-one-notify-per-transaction';
 import { DeadlineTimers1765000000000 } from './migrations/1765000000000-deadline-timers';
 import { PortalSync1765100000000 } from './migrations/1765100000000-portal-sync';
+import { Projections1765200000000 } from './migrations/1765200000000-projections';
 
 /** Every migration, in order. Listed explicitly so a bundled build finds them. */
 export const MIGRATIONS = [
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   OneNotifyPerTransaction1764900000000,
   DeadlineTimers1765000000000,
   PortalSync1765100000000,
+  Projections1765200000000,
 ];
 
 /** The name of the read replica's TypeORM data source (`DATABASE_READ_URL`). */

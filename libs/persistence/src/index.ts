@@ -23,3 +23,6 @@ export * from './across-communes';
 export * from './request-audit';
 export * from './failpoints';
 export * from './repositories/stuck-work.repository';
+export * from './repositories/projection.repository';
+export * from './projections/projector.repository';
+export * from './projections/projection-folds';
