@@ -7,6 +7,7 @@ import { BhxhClient, PaymentClient, PopulationClient } from '@motcua/connectors'
 import { directDatabaseUrl, Env, scrubbedError } from '@motcua/config';
 import { isUnitKind, UNIT_KINDS, type UnitKind } from '@motcua/domain';
 import { consumerConnection, DEFAULT_RELAY_OPTIONS, OutboxRelay, producerConnection, type QueueName, QueueRegistry, type RedisConnection, redisTarget } from '@motcua/messaging';
+import { countHandoff } from '@motcua/metrics';
 import { UnitOfWork } from '@motcua/persistence';
 import { Clock, ReferenceCache } from '@motcua/workflow';
 import { DeadlineProcessor } from './deadlines/deadline.processor';
@@ -84,7 +85,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     const automatic = new AutomaticSteps(new PaymentClient(stubs), new PopulationClient(stubs), new BhxhClient(stubs));
     for (const unit of units) {
       const p = new HandoffProcessor(unit, this.commands, this.uow, automatic, this.env.AUTO_OFFICER === 'true');
-      this.consume(unit, (job) => p.process(job), this.env.WORKER_CONCURRENCY);
+      this.consume(unit, (job) => countHandoff(unit, job.timestamp, () => p.process(job)), this.env.WORKER_CONCURRENCY);
     }
     const portal = new PortalClient({
       baseUrl: this.env.PORTAL_URL,

@@ -328,6 +328,26 @@ export class Env {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /**
+   * Port of a worker's Prometheus listener (`/metrics` on HOST); 0: no listener. Each worker
+   * process needs its own port: in one container per worker the default is fine, several
+   * workers on one host take one each (a taken port is logged and that worker runs without it).
+   * The API serves `/metrics` on API_PORT instead.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT = 9464;
+
+  /**
+   * Bearer token a scrape of `/metrics` (API and workers) must send. Under NODE_ENV=production
+   * the endpoints are closed (403) while it is unset, and it must be 32 characters or more.
+   */
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
   /** Emit logs as JSON lines (for log shippers) instead of coloured text. */
   @IsOptional()
   @IsIn(['true', 'false'])
@@ -382,6 +402,9 @@ export function validateEnv(raw: Record<string, unknown>, requirements: EnvRequi
   }
   if (!invalid.has('QUEUE_PREFIX') && env.REDIS_CLUSTER === 'true' && !/\{[^{}]+\}/.test(env.QUEUE_PREFIX)) {
     lines.push(`  QUEUE_PREFIX=${JSON.stringify(env.QUEUE_PREFIX)}: on a Redis Cluster (REDIS_CLUSTER=true) it must hold a hash tag, e.g. {motcua}`);
+  }
+  if (env.NODE_ENV === 'production' && env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < PRODUCTION_SECRET_LENGTH) {
+    lines.push(`  METRICS_TOKEN: ${env.METRICS_TOKEN.length} characters; NODE_ENV=production needs ${PRODUCTION_SECRET_LENGTH} or more`);
   }
   lines.push(...productionSecretProblems(env, (requirements.secrets ?? []).filter((name) => !invalid.has(name))));
   if (lines.length > 0) throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -1,0 +1,94 @@
+import type { DataSource } from 'typeorm';
+
+/** What the scrape-time gauges read of the database in one round trip (README, "Metrics"). */
+export interface OperationsSnapshot {
+  readonly outboxUnsent: number;
+  /** Seconds since the oldest unsent outbox row was written; 0 when none waits. */
+  readonly outboxLagSeconds: number;
+  readonly outboxDead: number;
+  /** Open dossiers past their due time, per commune code. */
+  readonly overdueByCommune: Readonly<Record<string, number>>;
+  readonly portalSyncBacklog: number;
+  readonly portalSyncFailing: number;
+  readonly deadlineTimersDue: number;
+}
+
+/** A projection's distance behind the event log. */
+export interface ProjectionLag {
+  readonly projection: string;
+  readonly events: number;
+}
+
+const LABEL_COLUMNS = ['name', 'projection', 'id'];
+const POSITION_COLUMNS = ['last_event_id', 'event_id', 'position', 'last_id', 'cursor'];
+
+/**
+ * The reads behind the operations metrics, across every commune (the metrics are the operators',
+ * not a commune's). Each count is served by a partial or leading-column index the hot path
+ * already keeps: `outbox_unsent`, `outbox_dead`, `portal_sync_due`, `portal_sync_failing`,
+ * `deadline_timers_due`, `dossiers_commune_state_due`; so a scrape stays cheap at millions of
+ * dossiers (it counts only what waits, is stuck or is overdue).
+ */
+export class OperationsMetricsRepository {
+  /** The cursor table's label and position columns, once found; null: no usable table (yet). */
+  private projectionColumns?: { label: string; position: string } | null;
+
+  constructor(private readonly ds: DataSource) {}
+
+  /** `now`: the application clock's time, which deadlines and due times are measured against. */
+  async snapshot(now: Date): Promise<OperationsSnapshot> {
+    const [row] = await this.ds.query(
+      `SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL)::int AS outbox_unsent,
+              coalesce(extract(epoch FROM now() - (SELECT created_at FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT 1)), 0)::float8 AS outbox_lag,
+              (SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL)::int AS outbox_dead,
+              (SELECT coalesce(json_object_agg(commune_code, n), '{}'::json)
+                 FROM (SELECT commune_code, count(*)::int AS n FROM dossiers
+                        WHERE state IN ('received', 'in_progress') AND due_at < $1 GROUP BY commune_code) o) AS overdue,
+              (SELECT count(*) FROM portal_sync WHERE wanted_seq > synced_seq)::int AS portal_backlog,
+              (SELECT count(*) FROM portal_sync WHERE failing_since IS NOT NULL)::int AS portal_failing,
+              (SELECT count(*) FROM deadline_timers WHERE fired_at IS NULL AND fire_at <= $1)::int AS timers_due`,
+      [now],
+    );
+    return {
+      outboxUnsent: row.outbox_unsent,
+      outboxLagSeconds: Math.max(0, Number(row.outbox_lag)),
+      outboxDead: row.outbox_dead,
+      overdueByCommune: row.overdue ?? {},
+      portalSyncBacklog: row.portal_backlog,
+      portalSyncFailing: row.portal_failing,
+      deadlineTimersDue: row.timers_due,
+    };
+  }
+
+  /**
+   * How far each projection's cursor is behind the newest event; empty while the database has
+   * no `projection_cursors` table. Its columns are looked up once it exists: a name (`name`,
+   * `projection` or `id`) and an event-id position (`last_event_id`, `event_id`, `position`,
+   * `last_id` or `cursor`).
+   */
+  async projectionLags(): Promise<ProjectionLag[]> {
+    if (!this.projectionColumns) {
+      const columns: { column_name: string }[] = await this.ds.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'projection_cursors'`,
+      );
+      const names = new Set(columns.map((c) => c.column_name));
+      const label = LABEL_COLUMNS.find((c) => names.has(c));
+      const position = POSITION_COLUMNS.find((c) => names.has(c));
+      // Not cached while absent: the table may arrive with a migration while this process runs.
+      if (!label || !position) return [];
+      this.projectionColumns = { label, position };
+    }
+    const { label, position } = this.projectionColumns;
+    let rows: { projection: string; events: string | null }[];
+    try {
+      rows = await this.ds.query(
+        `SELECT c."${label}"::text AS projection, greatest((SELECT max(id) FROM dossier_events) - c."${position}"::bigint, 0)::text AS events
+           FROM projection_cursors c`,
+      );
+    } catch (e) {
+      this.projectionColumns = undefined; // the table changed or went: look again next time
+      throw e;
+    }
+    return rows.map((r) => ({ projection: r.projection, events: Number(r.events ?? 0) }));
+  }
+}
