@@ -29,6 +29,7 @@ import { IntakeController } from './intake/intake.controller';
 import { ReceiveDossierHandler } from './intake/receive-dossier.command';
 import { LookupController } from './lookup/lookup.controller';
 import { LookupDossierHandler } from './lookup/lookup-dossier.query';
+import { ReportsController } from './reports/reports.controller';
 import { SignaturesController } from './signatures/signatures.controller';
 import { UsersController } from './users/users.controller';
 import { WorkflowController } from './workflow/workflow.controller';
@@ -101,6 +102,7 @@ export class ApiModule implements NestModule {
         LookupController,
         CatalogController,
         IndicatorsController,
+        ReportsController,
         DeadLettersController,
         StuckController,
         HealthController,

@@ -11,3 +11,4 @@ export * from './events/event-chain';
 export * from './events/dossier-events';
 export * from './access/roles';
 export * from './access/accounts';
+export * from './reports';

@@ -11,6 +11,7 @@ export * from './repositories/reference.repository';
 export * from './repositories/sequence.repository';
 export * from './repositories/workflow.repository';
 export * from './repositories/indicator.repository';
+export * from './repositories/report.repository';
 export * from './seed';
 export * from './repositories/integrity.repository';
 export * from './repositories/user.repository';

@@ -8,6 +8,7 @@ import { DossierRepository } from './repositories/dossier.repository';
 import { IndicatorRepository } from './repositories/indicator.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { ReceiptRepository } from './repositories/receipt.repository';
+import { ReportRepository } from './repositories/report.repository';
 import { PortalSyncRepository } from './repositories/portal-sync.repository';
 import { ReferenceRepository } from './repositories/reference.repository';
 import { StuckWorkRepository } from './repositories/stuck-work.repository';
@@ -30,6 +31,7 @@ export class TransactionScope {
   readonly sequences: SequenceRepository;
   readonly workflow: WorkflowRepository;
   readonly indicators: IndicatorRepository;
+  readonly reports: ReportRepository;
   readonly users: UserRepository;
   readonly casework: CaseworkRepository;
   readonly signing: SigningRepository;
@@ -48,6 +50,7 @@ export class TransactionScope {
     this.sequences = new SequenceRepository(m, communeCode);
     this.workflow = new WorkflowRepository(m, communeCode);
     this.indicators = new IndicatorRepository(m, communeCode);
+    this.reports = new ReportRepository(m, communeCode);
     this.users = new UserRepository(m, communeCode);
     this.casework = new CaseworkRepository(m, communeCode);
     this.signing = new SigningRepository(m, communeCode);

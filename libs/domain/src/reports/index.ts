@@ -1,0 +1,2 @@
+export * from './reporting-period';
+export * from './periodic-report';
