@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { CATALOG_VERSION, DEMO_COMMUNES, DEMO_PASSWORD, DEMO_USERS, PROCEDURE_CATALOG, validateCatalog } from '@motcua/catalog';
 import { type Env, EnvValidationError, loadEnv, scrubPersonalData } from '@motcua/config';
 import { DEFAULT_CALENDAR_OVERRIDES } from '@motcua/domain';
-import { dataSourceOptions, runMigrations, seed, UnitOfWork } from '@motcua/persistence';
+import { dataSourceOptions, PROJECTION_NAMES, ProjectorRepository, runMigrations, seed, UnitOfWork } from '@motcua/persistence';
 import { AccountError, createUser, readPassword } from './accounts';
 import { ensureDatabase } from './database';
 import { Supervisor } from './supervisor';
@@ -25,7 +25,10 @@ const USAGE = `usage: motcua <command> [options]
   check-invariants   list lost and stuck work (dossiers in progress that nothing will move on,
                      hand-offs given up, automatic steps not completed, dead outbox rows, states
                      that disagree with the event log) and check the conservation identity
-                     (exit 1 if anything is wrong)`;
+                     (exit 1 if anything is wrong)
+  rebuild-projections
+                     replay the whole event log into the read models (daily rollups, dossier
+                     list, live counters), each in one transaction under its projector's lock`;
 
 async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<T>): Promise<T> {
   const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
@@ -152,6 +155,14 @@ async function main(): Promise<void> {
       break;
     case 'check-invariants':
       process.exitCode = await checkInvariants(env);
+      break;
+    case 'rebuild-projections':
+      await withDataSource(env.DATABASE_URL, async (ds) => {
+        for (const name of PROJECTION_NAMES) {
+          const r = await new ProjectorRepository(ds).rebuild(name);
+          console.log(`${name}: ${r.events} events replayed, cursor at ${r.position}`);
+        }
+      });
       break;
     default:
       console.error(USAGE);

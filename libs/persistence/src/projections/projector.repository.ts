@@ -135,7 +135,8 @@ export class ProjectorRepository {
 
   private async events(m: EntityManager, after: string, upTo: string, limit: number): Promise<ProjectedEvent[]> {
     const rows = (await m.query(
-      `SELECT id::text, commune_code, dossier_id, type, payload, occurred_at FROM dossier_events WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3`,
+      // Ordered by the bigint column, not by the text output column of the same name.
+      `SELECT e.id::text AS id, e.commune_code, e.dossier_id, e.type, e.payload, e.occurred_at FROM dossier_events e WHERE e.id > $1 AND e.id <= $2 ORDER BY e.id LIMIT $3`,
       [after, upTo, limit],
     )) as { id: string; commune_code: string; dossier_id: string; type: string; payload: Record<string, unknown>; occurred_at: Date }[];
     return rows.map((r) => ({ id: r.id, communeCode: r.commune_code, dossierId: r.dossier_id, type: r.type, payload: r.payload, occurredAt: r.occurred_at }));
