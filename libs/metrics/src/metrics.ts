@@ -108,7 +108,14 @@ export const deadlineTimersDue = new Gauge({
 
 export const projectionLagEvents = new Gauge({
   name: 'motcua_projection_lag_events',
-  help: 'Events of the log a projection has not applied yet (newest event id minus its cursor); absent without projections',
+  help: 'Events of the log a projection has not applied yet (newest event id minus its cursor position); absent without projections',
+  labelNames: ['projection'] as const,
+  registers,
+});
+
+export const projectionLagSeconds = new Gauge({
+  name: 'motcua_projection_lag_seconds',
+  help: 'Age of the oldest event a projection has not applied yet (0 when caught up); absent without projections',
   labelNames: ['projection'] as const,
   registers,
 });

@@ -14,6 +14,7 @@ import {
   portalSyncBacklog,
   portalSyncFailing,
   projectionLagEvents,
+  projectionLagSeconds,
   queueJobs,
 } from './metrics';
 
@@ -100,6 +101,10 @@ export class SystemCollector {
   private async readProjections(): Promise<void> {
     const lags = await this.repository.projectionLags();
     projectionLagEvents.reset();
-    for (const { projection, events } of lags) projectionLagEvents.set({ projection }, events);
+    projectionLagSeconds.reset();
+    for (const { projection, events, seconds } of lags) {
+      projectionLagEvents.set({ projection }, events);
+      projectionLagSeconds.set({ projection }, seconds);
+    }
   }
 }

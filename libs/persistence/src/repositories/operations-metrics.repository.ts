@@ -16,11 +16,11 @@ export interface OperationsSnapshot {
 /** A projection's distance behind the event log. */
 export interface ProjectionLag {
   readonly projection: string;
+  /** Events with an id past its cursor (handed out, committed or not yet). */
   readonly events: number;
+  /** Seconds since the oldest event it has not applied happened; 0 when it is caught up. */
+  readonly seconds: number;
 }
-
-const LABEL_COLUMNS = ['name', 'projection', 'id'];
-const POSITION_COLUMNS = ['last_event_id', 'event_id', 'position', 'last_id', 'cursor'];
 
 /**
  * The reads behind the operations metrics, across every commune (the metrics are the operators',
@@ -30,9 +30,6 @@ const POSITION_COLUMNS = ['last_event_id', 'event_id', 'position', 'last_id', 'c
  * dossiers (it counts only what waits, is stuck or is overdue).
  */
 export class OperationsMetricsRepository {
-  /** The cursor table's label and position columns, once found; null: no usable table (yet). */
-  private projectionColumns?: { label: string; position: string } | null;
-
   constructor(private readonly ds: DataSource) {}
 
   /** `now`: the application clock's time, which deadlines and due times are measured against. */
@@ -61,34 +58,19 @@ export class OperationsMetricsRepository {
   }
 
   /**
-   * How far each projection's cursor is behind the newest event; empty while the database has
-   * no `projection_cursors` table. Its columns are looked up once it exists: a name (`name`,
-   * `projection` or `id`) and an event-id position (`last_event_id`, `event_id`, `position`,
-   * `last_id` or `cursor`).
+   * How far each projection's cursor (`projection_cursors.position`: every event up to it
+   * applied) is behind the event log; empty while the database has no such table (a database
+   * from before the projections' migration).
    */
   async projectionLags(): Promise<ProjectionLag[]> {
-    if (!this.projectionColumns) {
-      const columns: { column_name: string }[] = await this.ds.query(
-        `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'projection_cursors'`,
-      );
-      const names = new Set(columns.map((c) => c.column_name));
-      const label = LABEL_COLUMNS.find((c) => names.has(c));
-      const position = POSITION_COLUMNS.find((c) => names.has(c));
-      // Not cached while absent: the table may arrive with a migration while this process runs.
-      if (!label || !position) return [];
-      this.projectionColumns = { label, position };
-    }
-    const { label, position } = this.projectionColumns;
-    let rows: { projection: string; events: string | null }[];
-    try {
-      rows = await this.ds.query(
-        `SELECT c."${label}"::text AS projection, greatest((SELECT max(id) FROM dossier_events) - c."${position}"::bigint, 0)::text AS events
-           FROM projection_cursors c`,
-      );
-    } catch (e) {
-      this.projectionColumns = undefined; // the table changed or went: look again next time
-      throw e;
-    }
-    return rows.map((r) => ({ projection: r.projection, events: Number(r.events ?? 0) }));
+    const [{ present }] = await this.ds.query(`SELECT to_regclass('projection_cursors') IS NOT NULL AS present`);
+    if (!present) return [];
+    const rows: { projection: string; events: string; seconds: number }[] = await this.ds.query(
+      `SELECT c.name AS projection,
+              greatest(coalesce((SELECT max(id) FROM dossier_events), 0) - c.position, 0)::text AS events,
+              coalesce(extract(epoch FROM now() - (SELECT e.occurred_at FROM dossier_events e WHERE e.id > c.position ORDER BY e.id LIMIT 1)), 0)::float8 AS seconds
+         FROM projection_cursors c`,
+    );
+    return rows.map((r) => ({ projection: r.projection, events: Number(r.events), seconds: Math.max(0, r.seconds) }));
   }
 }
