@@ -118,6 +118,7 @@ const ENDPOINTS: Endpoint[] = [
     tenancy: { otherCommune: 404 },
     ok: 200,
   },
+  { name: 'GET /reports/periodic', method: 'get', path: () => '/api/reports/periodic?period=month&year=2026&index=3', roles: ['supervisor', 'leader', 'admin'], tenancy: 'own', ok: 200 },
   { name: 'GET /dead-letters', method: 'get', path: () => '/api/dead-letters', roles: ['supervisor', 'admin'], tenancy: 'own', ok: 200 },
   // Nothing failed: the job is not found, for every commune alike.
   { name: 'POST /dead-letters/:queue/:jobId/replay', method: 'post', path: () => '/api/dead-letters/tu-phap/ob-1-x/replay', roles: ['supervisor', 'admin'], tenancy: 'own', ok: 404 },

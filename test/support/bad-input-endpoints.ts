@@ -216,6 +216,13 @@ export const ENDPOINTS: readonly Endpoint[] = [
     refused: ['tuphap.26734'],
     query: { communeCode: f.code('26734'), from: f.instant('2026-03-01T00:00:00+07:00'), to: f.instant('2026-04-01T00:00:00+07:00'), unit: f.code('tu-phap', f.absent) },
   },
+  {
+    method: 'GET',
+    route: '/api/reports/periodic',
+    user: 'giamsat.26734',
+    refused: ['tuphap.26734', 'motcua.26734'],
+    query: { period: f.code('quarter'), year: f.code('2026'), index: f.code('1', f.opt), window: f.code('15-14', f.opt), format: f.code('json', f.opt) },
+  },
   { method: 'GET', route: '/api/dead-letters', user: 'giamsat.26734', refused: ['tuphap.26734'], query: { queue: f.code('tu-phap', f.opt), limit: f.int(5, 1, 500) } },
   { method: 'POST', route: '/api/dead-letters/:queue/:jobId/replay', params: () => ({ queue: 'tu-phap', jobId: '1' }), user: 'giamsat.26734', refused: ['tuphap.26734'], body: {} },
   { method: 'GET', route: '/api/stuck', user: 'giamsat.26734', refused: ['tuphap.26734', 'lanhdao.26734'] },
