@@ -271,4 +271,33 @@ describe('periodic report (Tình hình, kết quả giải quyết TTHC)', () =>
       expect(named).toContain(field);
     }
   });
+
+  // Last: it damages the log of this file's database.
+  it('marks a report that does not balance, in every format, and still answers it', async () => {
+    // A forged event closes D a second time (withdrawn at the instant of its result): D is then both resolved and
+    // withdrawn, so (7) + (11) + split out = 5 + 3 + 2 + 1 = 11 ≠ (3) = 10. The append-only log takes the row; the
+    // report must not hide it.
+    await api.ds.query(
+      `INSERT INTO dossier_events (commune_code, dossier_id, seq, type, payload, actor, occurred_at, prev_hash, hash)
+       SELECT commune_code, dossier_id, (SELECT max(seq) + 1 FROM dossier_events WHERE dossier_id = $1), 'Withdrawn',
+              '{"state":"withdrawn","portalStatus":7,"reason":"x","cancelledSteps":[],"requestedAt":"2026-03-05T02:00:00.000Z"}', 'forged', occurred_at, hash, repeat('0', 64)
+         FROM dossier_events WHERE dossier_id = $1 AND type = 'ResultReady'`,
+      [ids.D],
+    );
+    const q = { period: 'month', year: '2026', index: '3' };
+    const res = await expectStatus(get('giamsat.26734', q), 200);
+    expect(res.headers['x-report-identity']).toBe('fails');
+    expect(res.body.identity.holds).toBe(false);
+    expect(res.body.identity.failures).toEqual(
+      expect.arrayContaining([{ row: 'total', rule: '(3) = (7) + (11) + rút + dừng xử lý', left: 10, right: 11 }, { row: '2.1', rule: '(3) = (7) + (11) + rút + dừng xử lý', left: 8, right: 9 }]),
+    );
+    const xlsx = await binary('giamsat.26734', { ...q, format: 'xlsx' });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers['x-report-identity']).toBe('fails');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body as unknown as Parameters<typeof wb.xlsx.load>[0]);
+    expect(String(wb.worksheets[0].getRow(5).getCell(1).value)).toMatch(/^CẢNH BÁO: SỐ LIỆU KHÔNG CÂN ĐỐI.*dòng 2\.1: \(3\) = \(7\) \+ \(11\) \+ rút \+ dừng xử lý \(8 ≠ 9\)/);
+    const csv = await binary('giamsat.26734', { ...q, format: 'csv' });
+    expect((csv.body as Buffer).toString('utf8').split('\r\n')[2]).toMatch(/CẢNH BÁO: SỐ LIỆU KHÔNG CÂN ĐỐI/);
+  });
 });

@@ -21,7 +21,9 @@ export interface PeriodicReportData {
  * events with their timestamps. See `libs/domain/src/reports/periodic-report.ts` for what each
  * column counts. One statement, one pass over the commune's events before the end of the period;
  * the total comes from the same pass (GROUPING SETS), so it is counted over dossiers, not added up
- * from rows, and the identity can catch a dossier lost between rows.
+ * from rows, and the identity can catch a dossier lost between rows. Each bucket is counted by its
+ * own condition, with no tie-breaking between them: a log that closes a dossier twice (a result and
+ * a withdrawal at the same instant) counts it twice and breaks the identity, as it should.
  */
 export class ReportRepository extends CommuneRepository {
   /**
@@ -85,7 +87,7 @@ export class ReportRepository extends CommuneRepository {
                 count(*) FILTER (WHERE o.closed_at IS NULL AND NOT o.overdue)::int AS "inProcessWithinDeadline",
                 count(*) FILTER (WHERE o.closed_at IS NULL AND o.overdue)::int AS "inProcessOverdue",
                 count(*) FILTER (WHERE o.closed_at = o.withdrawn_at)::int AS withdrawn,
-                count(*) FILTER (WHERE o.closed_at = o.rejected_at AND o.closed_at IS DISTINCT FROM o.withdrawn_at)::int AS rejected,
+                count(*) FILTER (WHERE o.closed_at = o.rejected_at)::int AS rejected,
                 grouping(o.procedure_code) = 1 AS is_total
            FROM open_in_period o
           GROUP BY GROUPING SETS ((o.procedure_code), ())
