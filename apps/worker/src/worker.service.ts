@@ -16,6 +16,7 @@ import { RecoverySweeper } from './recovery-sweeper';
 import { PortalClient } from './portal/portal-client';
 import { PortalSyncProcessor } from './portal/portal-sync.processor';
 import { PortalSyncer } from './portal/portal-syncer';
+import { Projector } from './projections/projector';
 import { AutomaticSteps } from './units/automatic-steps';
 import { HandoffProcessor } from './units/handoff.processor';
 
@@ -47,6 +48,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private sweeper?: RecoverySweeper;
   private deadlineSweeper?: DeadlineSweeper;
   private portalSyncer?: PortalSyncer;
+  private projector?: Projector;
   private queues?: QueueRegistry;
 
   constructor(
@@ -80,6 +82,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     this.sweeper.start();
     this.deadlineSweeper = new DeadlineSweeper(this.uow, this.commands, this.clock, this.env.DEADLINE_SWEEP_MS, this.env.DEADLINE_TIMER_POLL_MS);
     this.deadlineSweeper.start();
+    this.projector = new Projector(this.uow, this.env.PROJECTION_POLL_MS, this.env.PROJECTION_BATCH);
+    this.projector.start();
 
     const stubs = { baseUrl: this.env.STUBS_URL, timeoutMs: 10_000 };
     const automatic = new AutomaticSteps(new PaymentClient(stubs), new PopulationClient(stubs), new BhxhClient(stubs));
@@ -157,7 +161,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
       return Promise.race([work.then(() => true, () => true), late]).finally(() => clearTimeout(timer));
     };
-    await within(Promise.all([this.relay?.stop(), this.sweeper?.stop(), this.deadlineSweeper?.stop(), this.portalSyncer?.stop()]), STEP_MS);
+    await within(Promise.all([this.relay?.stop(), this.sweeper?.stop(), this.deadlineSweeper?.stop(), this.portalSyncer?.stop(), this.projector?.stop()]), STEP_MS);
     const redisUp = this.connections.every((c) => c.status === 'ready');
     const closed = await within(Promise.all(this.workers.map((w) => w.close(!redisUp))), redisUp ? JOB_GRACE_MS : STEP_MS);
     if (!redisUp || !closed) {

@@ -194,6 +194,20 @@ export class Env {
   @Min(50)
   DEADLINE_TIMER_POLL_MS = 1_000;
 
+  /** How often the worker's projector applies new events to the read models (rollups, dossier list, live counters). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  PROJECTION_POLL_MS = 1_000;
+
+  /** Events per projector batch: each projection applies one batch and moves its cursor in one transaction. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  PROJECTION_BATCH = 1_000;
+
   /**
    * How long the API trusts what it read of a token's user (active, token version): a
    * deactivated account or a change of its roles stops its tokens within this long. 0: read every time.

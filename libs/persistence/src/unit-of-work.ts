@@ -10,6 +10,8 @@ import { OutboxRepository } from './repositories/outbox.repository';
 import { ReceiptRepository } from './repositories/receipt.repository';
 import { ReportRepository } from './repositories/report.repository';
 import { PortalSyncRepository } from './repositories/portal-sync.repository';
+import { ProjectionRepository } from './repositories/projection.repository';
+import { ProjectorRepository } from './projections/projector.repository';
 import { ReferenceRepository } from './repositories/reference.repository';
 import { StuckWorkRepository } from './repositories/stuck-work.repository';
 import { SequenceRepository } from './repositories/sequence.repository';
@@ -31,6 +33,8 @@ export class TransactionScope {
   readonly sequences: SequenceRepository;
   readonly workflow: WorkflowRepository;
   readonly indicators: IndicatorRepository;
+  /** The read models (rollups, live counters) the projector keeps. */
+  readonly projections: ProjectionRepository;
   readonly reports: ReportRepository;
   readonly users: UserRepository;
   readonly casework: CaseworkRepository;
@@ -50,6 +54,7 @@ export class TransactionScope {
     this.sequences = new SequenceRepository(m, communeCode);
     this.workflow = new WorkflowRepository(m, communeCode);
     this.indicators = new IndicatorRepository(m, communeCode);
+    this.projections = new ProjectionRepository(m, communeCode);
     this.reports = new ReportRepository(m, communeCode);
     this.users = new UserRepository(m, communeCode);
     this.casework = new CaseworkRepository(m, communeCode);
@@ -129,6 +134,11 @@ export class UnitOfWork {
   /** The reference data every commune shares: communes, offices, the catalog, calendars. */
   get reference(): ReferenceRepository {
     return new ReferenceRepository(this.ds.manager);
+  }
+
+  /** The worker's projector: applies the event log to the read models, each projection in its own transactions. */
+  get projector(): ProjectorRepository {
+    return new ProjectorRepository(this.ds);
   }
 
   /** The few named reads and writes that span communes (sweeps, public pages, sign-in, checks). */
