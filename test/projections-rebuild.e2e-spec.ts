@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { toLocalDate } from '@motcua/domain';
+import { UnitOfWork } from '@motcua/persistence';
 import { eventually } from './support/apps';
 import { startTestApi, type TestApi } from './support/api';
 import { withWorker } from './support/in-process-worker';
@@ -73,6 +75,16 @@ describe('projections: live read models and their rebuild', () => {
     expect(sums).toMatchObject({ desk: 4, post: 1, resolved: 1, supplements: 1 });
     // The paper hop of dossier 2, and the state secret's hops, which are all on paper.
     expect(sums.paper).toBeGreaterThanOrEqual(2);
+
+    // The dashboard's reads, commune-scoped: the other commune sees nothing of these.
+    const reads = new UnitOfWork(api.ds);
+    expect(await reads.read('26734').projections.liveCounters()).toEqual({ inProcess: 4, overdue: 0, waitingSupplement: 1 });
+    expect(await reads.read('26737').projections.liveCounters()).toEqual({ inProcess: 0, overdue: 0, waitingSupplement: 0 });
+    const today = toLocalDate(api.clock.now());
+    const rollups = await reads.read('26734').projections.rollups(today, today);
+    expect(rollups.reduce((n, r) => n + (r.counts.received_post ?? 0), 0)).toBe(1);
+    expect(rollups.find((r) => r.unit === '' && !r.stateSecret)).toMatchObject({ day: today, procedureCode: 'cap-giay-xac-nhan-tinh-trang-hon-nhan', fieldCode: 'ho-tich' });
+    expect(await reads.read('26737').projections.rollups(today, today)).toEqual([]);
 
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: api.env.DATABASE_URL };
     delete env.NODE_OPTIONS;
