@@ -1,4 +1,4 @@
-import { DossierEvents, type DossierEventType } from '@motcua/domain';
+import { DossierEvents, type DossierEventType, STATE_CHANGE_EVENTS } from '@motcua/domain';
 
 /**
  * The events the national portal hears of, each as one progress row (CapNhatTienDoHoSoMC): the
@@ -9,17 +9,7 @@ import { DossierEvents, type DossierEventType } from '@motcua/domain';
  * Invariant: an event recorded with `{ portal: true }` has one of these types (the journal
  * refuses another), so the cursor never passes over a row the portal should have had.
  */
-export const PORTAL_EVENT_TYPES: readonly DossierEventType[] = [
-  DossierEvents.Received,
-  DossierEvents.StepCompleted,
-  DossierEvents.ResultReady,
-  DossierEvents.SupplementRequested,
-  DossierEvents.SupplementReceived,
-  DossierEvents.RejectedAfterAppraisal,
-  DossierEvents.Withdrawn,
-  DossierEvents.ApologyIssued,
-  DossierEvents.ResultReturned,
-];
+export const PORTAL_EVENT_TYPES: readonly DossierEventType[] = [...STATE_CHANGE_EVENTS, DossierEvents.ApologyIssued];
 
 export function isPortalEventType(type: string): boolean {
   return (PORTAL_EVENT_TYPES as readonly string[]).includes(type);
