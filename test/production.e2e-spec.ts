@@ -90,7 +90,7 @@ describe('NODE_ENV=production', () => {
     expect(created.output).toContain('account quantri.binhan created in commune 26734 (admin)');
 
     const port = await freePort();
-    const api = new AppProcess('api', { ...base(), ...SECRETS, API_PORT: String(port) });
+    const api = new AppProcess('api', { ...base(), ...SECRETS, API_PORT: String(port), QUEUE_BOARD_ADMINS: 'quantri.binhan' });
     try {
       await api.waitFor('API on http://');
       const url = `http://127.0.0.1:${port}/api`;
@@ -98,7 +98,25 @@ describe('NODE_ENV=production', () => {
       const login = (username: string, password: string) =>
         fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
       expect((await login('quantri.26734', DEMO_PASSWORD)).status).toBe(401);
-      expect((await login('quantri.binhan', 'mat-khau-quan-tri-2026')).status).toBe(200);
+      const signedIn = await login('quantri.binhan', 'mat-khau-quan-tri-2026');
+      expect(signedIn.status).toBe(200);
+
+      // The queue board: closed without a session; the operator's session cookie is Secure here.
+      const board = `http://127.0.0.1:${port}/admin/queues/`;
+      const closed = await fetch(board);
+      expect(closed.status).toBe(401);
+      expect(closed.headers.get('content-type')).toMatch(/application\/json/);
+      const { accessToken } = (await signedIn.json()) as { accessToken: string };
+      const session = await fetch(`${url}/admin/queues/session`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
+      expect(session.status).toBe(204);
+      const cookie = session.headers.getSetCookie().find((c) => c.startsWith('motcua_queue_board='));
+      expect(cookie).toMatch(/; Secure/);
+      expect(cookie).toMatch(/; HttpOnly/);
+      const opened = await fetch(board, { headers: { cookie: cookie!.split(';')[0] } });
+      expect(opened.status).toBe(200);
+      expect(await opened.text()).toContain('MotCua — hàng đợi');
+      const pause = await fetch(`${board}api/queues/tu-phap/pause`, { method: 'PUT', headers: { cookie: cookie!.split(';')[0] } });
+      expect(pause.status).toBe(405);
     } finally {
       await api.stop();
     }

@@ -22,7 +22,7 @@ describe('hand-offs on a Redis Cluster', () => {
   beforeAll(async () => {
     cluster = await PrivateRedisCluster.start();
     const redis = { REDIS_URL: cluster.url, REDIS_CLUSTER: 'true' };
-    api = await startTestApi('live', `{${uniqueName('rc')}}`, redis);
+    api = await startTestApi('live', `{${uniqueName('rc')}}`, { ...redis, QUEUE_BOARD_ADMINS: 'quantri.26734' });
     stub = await startPortalStub();
     worker = await startWorker(testEnv(api.dbName, api.env.QUEUE_PREFIX, { ...redis, PORTAL_URL: `${stub.url}/dvcqg`, STUBS_URL: stub.url, AUTO_OFFICER: 'true' }));
   });
@@ -54,5 +54,10 @@ describe('hand-offs on a Redis Cluster', () => {
     expect(cluster.keysPerNode().reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     await request(api.app.getHttpServer()).get('/api/health').expect(200);
     expect((await getAs(api, 'giamsat.26734', '/api/dead-letters')).status).toBe(200);
+    // The queue board reads every queue over the cluster too, their finished jobs counted.
+    const board = await getAs(api, 'quantri.26734', '/admin/queues/api/queues');
+    expect(board.status).toBe(200);
+    const counts = (board.body as { queues: { name: string; counts: { completed: number } }[] }).queues;
+    expect(counts.find((q) => q.name === 'tu-phap')?.counts.completed).toBeGreaterThan(0);
   });
 });

@@ -29,6 +29,7 @@ import { IntakeController } from './intake/intake.controller';
 import { ReceiveDossierHandler } from './intake/receive-dossier.command';
 import { LookupController } from './lookup/lookup.controller';
 import { LookupDossierHandler } from './lookup/lookup-dossier.query';
+import { QueueBoardSessionController } from './queue-board/queue-board-session.controller';
 import { ReportsController } from './reports/reports.controller';
 import { SignaturesController } from './signatures/signatures.controller';
 import { UsersController } from './users/users.controller';
@@ -105,11 +106,12 @@ export class ApiModule implements NestModule {
         ReportsController,
         DeadLettersController,
         StuckController,
+        QueueBoardSessionController,
         HealthController,
       ],
       providers: [
         { provide: Env, useValue: env },
-        // Operations only (dead letters); the write path never talks to Redis inside a request.
+        // Operations only (dead letters, the queue board); the write path never talks to Redis inside a request.
         { provide: QueueRegistry, useFactory: () => new QueueRegistry(producerConnection(redisTarget(env)), env.QUEUE_PREFIX) },
         RedisHealthIndicator,
         RateLimits,

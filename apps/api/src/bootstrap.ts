@@ -12,6 +12,7 @@ import { jsonBody } from './common/json-body';
 import { refuseUnstorablePaths } from './common/request-path';
 import { createValidationPipe } from './common/validation';
 import { mountMetrics } from './metrics/metrics';
+import { mountQueueBoard } from './queue-board/queue-board';
 
 /**
  * Builds the API exactly as it runs, for main.ts and the tests alike: its own path check and body
@@ -24,6 +25,7 @@ export async function createApi(env: Env, clock?: Clock): Promise<INestApplicati
   // Which address is the client's, for the rate limits and the audit log (README: TRUST_PROXY).
   app.set('trust proxy', parseTrustProxy(env.TRUST_PROXY));
   mountMetrics(app, env);
+  mountQueueBoard(app, env);
   app.use(openRequestAudit(app.get(AuditWriter)));
   app.use(refuseUnstorablePaths());
   app.use(jsonBody());

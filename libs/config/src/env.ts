@@ -362,6 +362,15 @@ export class Env {
   @IsString()
   METRICS_TOKEN?: string;
 
+  /**
+   * The deployment-wide operators who may open the queue board (`/admin/queues`): a
+   * comma-separated list of usernames, each also holding the `admin` role. The queues are shared
+   * by every commune, so a commune's administrator is not enough; unset, nobody may open it.
+   */
+  @IsOptional()
+  @IsString()
+  QUEUE_BOARD_ADMINS?: string;
+
   /** Emit logs as JSON lines (for log shippers) instead of coloured text. */
   @IsOptional()
   @IsIn(['true', 'false'])
