@@ -29,6 +29,7 @@ import { IntakeController } from './intake/intake.controller';
 import { ReceiveDossierHandler } from './intake/receive-dossier.command';
 import { LookupController } from './lookup/lookup.controller';
 import { LookupDossierHandler } from './lookup/lookup-dossier.query';
+import { MonitoringController } from './monitoring/monitoring.controller';
 import { QueueBoardSessionController } from './queue-board/queue-board-session.controller';
 import { ReportsController } from './reports/reports.controller';
 import { SignaturesController } from './signatures/signatures.controller';
@@ -104,6 +105,7 @@ export class ApiModule implements NestModule {
         CatalogController,
         IndicatorsController,
         ReportsController,
+        MonitoringController,
         DeadLettersController,
         StuckController,
         QueueBoardSessionController,

@@ -9,6 +9,7 @@ import { OneNotifyPerTransaction1764900000000 } from './migrations/1764900000000
 import { DeadlineTimers1765000000000 } from './migrations/1765000000000-deadline-timers';
 import { PortalSync1765100000000 } from './migrations/1765100000000-portal-sync';
 import { Projections1765200000000 } from './migrations/1765200000000-projections';
+import { MonitoringIndexes1765260000000 } from './migrations/1765260000000-monitoring-indexes';
 
 /** Every migration, in order. Listed explicitly so a bundled build finds them. */
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   DeadlineTimers1765000000000,
   PortalSync1765100000000,
   Projections1765200000000,
+  MonitoringIndexes1765260000000,
 ];
 
 /** The name of the read replica's TypeORM data source (`DATABASE_READ_URL`). */

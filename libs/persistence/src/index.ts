@@ -25,5 +25,6 @@ export * from './request-audit';
 export * from './failpoints';
 export * from './repositories/stuck-work.repository';
 export * from './repositories/projection.repository';
+export * from './repositories/monitoring.repository';
 export * from './projections/projector.repository';
 export * from './projections/projection-folds';

@@ -6,6 +6,7 @@ import { CaseworkRepository } from './repositories/casework.repository';
 import { DossierEventRepository } from './repositories/dossier-event.repository';
 import { DossierRepository } from './repositories/dossier.repository';
 import { IndicatorRepository } from './repositories/indicator.repository';
+import { MonitoringRepository } from './repositories/monitoring.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { ReceiptRepository } from './repositories/receipt.repository';
 import { ReportRepository } from './repositories/report.repository';
@@ -35,6 +36,8 @@ export class TransactionScope {
   readonly indicators: IndicatorRepository;
   /** The read models (rollups, live counters) the projector keeps. */
   readonly projections: ProjectionRepository;
+  /** The supervisors' throughput and backlog board. */
+  readonly monitoring: MonitoringRepository;
   readonly reports: ReportRepository;
   readonly users: UserRepository;
   readonly casework: CaseworkRepository;
@@ -55,6 +58,7 @@ export class TransactionScope {
     this.workflow = new WorkflowRepository(m, communeCode);
     this.indicators = new IndicatorRepository(m, communeCode);
     this.projections = new ProjectionRepository(m, communeCode);
+    this.monitoring = new MonitoringRepository(m, communeCode);
     this.reports = new ReportRepository(m, communeCode);
     this.users = new UserRepository(m, communeCode);
     this.casework = new CaseworkRepository(m, communeCode);
