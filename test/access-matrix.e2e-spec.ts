@@ -119,6 +119,16 @@ const ENDPOINTS: Endpoint[] = [
     ok: 200,
   },
   { name: 'GET /reports/periodic', method: 'get', path: () => '/api/reports/periodic?period=month&year=2026&index=3', roles: ['supervisor', 'leader', 'admin'], tenancy: 'own', ok: 200 },
+  {
+    name: 'GET /monitoring/throughput',
+    method: 'get',
+    path: () => '/api/monitoring/throughput?granularity=hour&from=2026-03-02T00:00:00%2B07:00&to=2026-03-03T00:00:00%2B07:00',
+    roles: ['supervisor', 'leader', 'admin'],
+    tenancy: 'own',
+    ok: 200,
+  },
+  // GET /monitoring/stream never ends; its roles are checked in monitoring.e2e-spec.ts.
+  { name: 'GET /monitoring/backlog', method: 'get', path: () => '/api/monitoring/backlog', roles: ['supervisor', 'leader', 'admin'], tenancy: 'own', ok: 200 },
   { name: 'GET /dead-letters', method: 'get', path: () => '/api/dead-letters', roles: ['supervisor', 'admin'], tenancy: 'own', ok: 200 },
   // Nothing failed: the job is not found, for every commune alike.
   { name: 'POST /dead-letters/:queue/:jobId/replay', method: 'post', path: () => '/api/dead-letters/tu-phap/ob-1-x/replay', roles: ['supervisor', 'admin'], tenancy: 'own', ok: 404 },
