@@ -97,9 +97,16 @@ export class QueueRegistry {
   get(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: this.jobOptions });
-      q.on('error', () => undefined);
-      this.queues.set(name, q);
+      const created = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: this.jobOptions });
+      created.on('error', () => undefined);
+      // A queue made while the connection was not ready yet (a Redis Cluster still loading its
+      // slots answers "Cluster isn't ready") fails its start for good: forget it, so the next
+      // call makes a fresh one instead of handing out a broken queue for the process's life.
+      created.waitUntilReady().catch(() => {
+        if (this.queues.get(name) === created) this.queues.delete(name);
+      });
+      this.queues.set(name, created);
+      q = created;
     }
     return q;
   }

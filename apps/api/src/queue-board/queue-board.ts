@@ -48,23 +48,37 @@ function refuse(res: Response, status: number, rule: string, message: string): v
 export function mountQueueBoard(app: INestApplication, env: Env): void {
   const registry = app.get(QueueRegistry);
   const deps = { jwt: app.get(JwtService), tokens: app.get(TokenStates), env };
-  const adapters = ALL_QUEUES.map((name) => {
-    const adapter = new BullMQAdapter(registry.get(name), { readOnlyMode: true, allowRetries: false });
-    adapter.setFormatter('data', boardJobData);
-    adapter.setFormatter('returnValue', boardReturnValue);
-    return adapter;
-  });
-  const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
-  // @bull-board/express 9.10.1 declares its types against its own copy of @bull-board/api 9.10.1;
-  // at run time it imports nothing from it, so the 9.10.2 board drives it as is.
-  const server = serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'];
-  createBullBoard({ queues: adapters, serverAdapter: server, options: { uiConfig: { boardTitle: 'MotCua — hàng đợi' } } });
+  // Built at the first request an operator makes with Redis ready, not at start: a queue made
+  // before its connection is ready (a Redis Cluster loading its slots) would stay broken, and
+  // the board would hold it for the process's life.
+  let router: ReturnType<ExpressAdapter['getRouter']> | undefined;
+  const board = async (): Promise<ReturnType<ExpressAdapter['getRouter']>> => {
+    if (router) return router;
+    const queues = ALL_QUEUES.map((name) => registry.get(name));
+    await Promise.all(queues.map((q) => q.waitUntilReady()));
+    const adapters = queues.map((queue) => {
+      const adapter = new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: false });
+      adapter.setFormatter('data', boardJobData);
+      adapter.setFormatter('returnValue', boardReturnValue);
+      return adapter;
+    });
+    const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
+    // @bull-board/express 9.10.1 declares its types against its own copy of @bull-board/api 9.10.1;
+    // at run time it imports nothing from it, so the 9.10.2 board drives it as is.
+    const server = serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'];
+    createBullBoard({ queues: adapters, serverAdapter: server, options: { uiConfig: { boardTitle: 'MotCua — hàng đợi' } } });
+    router = serverAdapter.getRouter();
+    return router;
+  };
   const guard = (req: Request, res: Response, next: NextFunction): void => {
     boardCaller(req, deps).then(
       () => {
         if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'QUEUE_BOARD_READ_ONLY', 'Bảng hàng đợi chỉ để xem; chạy lại tác vụ qua danh sách chết (/api/dead-letters).');
         res.setHeader('Cache-Control', 'no-store');
-        next();
+        board().then(
+          (r) => r(req, res, next),
+          () => refuse(res, 503, 'QUEUE_BOARD_UNAVAILABLE', 'Không kết nối được Redis; thử lại sau.'),
+        );
       },
       (e: unknown) => {
         if (e instanceof UnauthenticatedError) return refuse(res, 401, e.code, e.message);
@@ -74,5 +88,5 @@ export function mountQueueBoard(app: INestApplication, env: Env): void {
       },
     );
   };
-  app.use(QUEUE_BOARD_PATH, guard, serverAdapter.getRouter());
+  app.use(QUEUE_BOARD_PATH, guard);
 }
